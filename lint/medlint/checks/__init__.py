@@ -1,0 +1,1 @@
+"""Checks: one rule per module; each registers itself with `@register`."""

@@ -1,0 +1,229 @@
+"""The command line: it only wires config, engine and reporters together.
+
+Exit codes (contract): 0 nothing at or above `--fail-on`; 1 findings at or above it (for `fix`,
+findings remain, or with `--check` a file would change); 2 usage, config or internal error.
+Heavy modules are imported inside the commands so `medlint --help` and the pre-commit path pay
+only for what they use.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from medlint import __version__
+
+if TYPE_CHECKING:
+    from medlint.config import LoadedConfig
+    from medlint.engine import Settings
+
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+FORMATS = ("text", "json", "sarif", "junit", "github", "gitlab", "markdown", "html")
+
+
+class MedlintGroup(click.Group):
+    """Turns configuration errors into one clear line and exit status 2, never a traceback."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        from medlint.config import ConfigError
+
+        try:
+            return super().invoke(ctx)
+        except ConfigError as exc:
+            click.echo(f"medlint: error: {exc}", err=True)
+            ctx.exit(EXIT_ERROR)
+
+
+def _split(values: tuple[str, ...]) -> list[str]:
+    return [v for raw in values for v in raw.split(",") if v.strip()]
+
+
+def _date(value: str | None, what: str) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"`{value}` is not a date (YYYY-MM-DD)", param_hint=what) from None
+
+
+def _load(config_path: str | None) -> LoadedConfig:
+    from medlint.config import load_config
+
+    return load_config(Path(config_path) if config_path else None, Path.cwd())
+
+
+def _settings(
+    loaded: LoadedConfig,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    today: str | None,
+    fail_on: str | None,
+) -> Settings:
+    from medlint.engine import build_settings
+
+    return build_settings(
+        loaded.config,
+        config_root=loaded.root,
+        select=_split(select) or None,
+        ignore=_split(ignore) or None,
+        today=_date(today, "--today"),
+        fail_on=fail_on,
+    )
+
+
+def common_options(f: click.decorators.FC) -> click.decorators.FC:
+    options = [
+        click.option("--select", multiple=True, help="Only these rules (names or codes; comma-separated or repeated)."),
+        click.option("--ignore", multiple=True, help="Skip these rules (names or codes)."),
+        click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Config file (default: nearest medlint.toml or pyproject.toml)."),
+        click.option("--today", metavar="DATE", envvar="MEDLINT_TODAY", help="Date to judge review currency against (YYYY-MM-DD; env MEDLINT_TODAY)."),
+        click.option("--offline", is_flag=True, help="Never touch the network (remote links are not checked)."),
+        click.option("--no-cache", is_flag=True, help="Neither read nor write .medlint_cache/."),
+        click.option("--quiet", "-q", is_flag=True, help="Print findings only, no summary when clean."),
+        click.option("--statistics", is_flag=True, help="Add counts by rule."),
+        click.option("--allow-private", multiple=True, metavar="HOST_OR_CIDR", help="Allow link checks to this non-public host or network (repeatable)."),
+    ]
+    for option in reversed(options):
+        f = option(f)
+    return f
+
+
+@click.group(cls=MedlintGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="medlint")
+def main() -> None:
+    """Lint, validate and fix medical patient-education Markdown with YAML frontmatter."""
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@common_options
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True, help="Output format.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write the report to this file instead of standard output.")
+@click.option("--fail-on", type=click.Choice(["error", "warning", "info"]), default=None, help="Lowest severity that fails the run (default: error).")
+def check(
+    paths: tuple[Path, ...],
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    config_path: str | None,
+    today: str | None,
+    offline: bool,
+    no_cache: bool,
+    quiet: bool,
+    statistics: bool,
+    allow_private: tuple[str, ...],
+    fmt: str,
+    output: Path | None,
+    fail_on: str | None,
+) -> None:
+    """Check PATHS (default: the current folder) and report findings."""
+    from medlint.runner import RunOptions, collect, make_report, run_check
+
+    loaded = _load(config_path)
+    settings = _settings(loaded, select, ignore, today, fail_on)
+    items = collect(list(paths) or [Path(".")], Path.cwd(), loaded.config, loaded.root)
+    options = RunOptions(
+        offline=offline or loaded.config.offline,
+        statistics=statistics,
+        no_cache=no_cache,
+        allow_private=allow_private,
+    )
+    run = run_check(items, settings, loaded.config, options)
+    report = make_report(run, settings, statistics=statistics)
+    text = render(report, fmt, quiet=quiet, colour=output is None and _colour())
+    if output is not None:
+        output.write_text(text, encoding="utf-8")
+    else:
+        click.echo(text, nl=False)
+    raise SystemExit(exit_code(run.findings, settings))
+
+
+def render(report: object, fmt: str, *, quiet: bool = False, colour: bool = False) -> str:
+    from importlib import import_module
+
+    from medlint.reporters.base import Report
+
+    assert isinstance(report, Report)
+    if fmt == "text":
+        from medlint.reporters import text
+
+        return text.render(report, colour=colour, quiet=quiet)
+    module = import_module(f"medlint.reporters.{fmt}")
+    rendered: str = module.render(report)
+    return rendered
+
+
+def _colour() -> bool:
+    return sys.stdout.isatty() and "NO_COLOR" not in os.environ
+
+
+def exit_code(findings: list[object], settings: Settings) -> int:
+    from medlint.findings import Finding
+
+    worst = EXIT_OK
+    for f in findings:
+        assert isinstance(f, Finding)
+        if f.rule == "internal-error":
+            return EXIT_ERROR
+        if f.severity >= settings.fail_on:
+            worst = EXIT_FINDINGS
+    return worst
+
+
+@main.command(name="rules")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+def rules_cmd(fmt: str) -> None:
+    """List every rule: code, name, fix availability, default severity."""
+    import json
+
+    from medlint.registry import all_rules
+
+    rules = all_rules()
+    if fmt == "json":
+        rows = [
+            {"code": r.code, "name": r.name, "summary": r.summary, "fix": r.fix, "severity": r.severity.label}
+            for r in rules.values()
+        ]
+        click.echo(json.dumps(rows, indent=2))
+        return
+    width = max(len(r.name) for r in rules.values())
+    click.echo(f"{'code':6s}  {'name':{width}s}  {'fix':9s}  {'severity':8s}  summary")
+    for r in rules.values():
+        click.echo(f"{r.code:6s}  {r.name:{width}s}  {r.fix:9s}  {r.severity.label:8s}  {r.summary}")
+
+
+@main.command(name="rule")
+@click.argument("name")
+def rule_cmd(name: str) -> None:
+    """Explain one rule (by name or code)."""
+    from medlint.registry import lookup
+
+    rule = lookup(name)
+    if rule is None:
+        click.echo(f"medlint: error: unknown rule `{name}` (see `medlint rules`)", err=True)
+        raise SystemExit(EXIT_ERROR)
+    click.echo(f"# {rule.name} ({rule.code})\n")
+    click.echo(f"{rule.summary}. Default severity: {rule.severity.label}. Fix: {rule.fix}.\n")
+    click.echo(rule.doc())
+    fields = rule.Options.model_fields
+    if fields:
+        click.echo("\n## Options")
+        for key, info in fields.items():
+            click.echo(f"- `{key.replace('_', '-')}` (default {info.default!r}): {info.description or ''}")
+
+
+@main.command()
+@click.option("--config", "config_path", type=click.Path(dir_okay=False))
+def schema(config_path: str | None) -> None:
+    """Print the frontmatter JSON Schema (with this project's vocabularies and extra fields)."""
+    import json
+
+    from medlint import schema as schema_mod
+
+    settings = _settings(_load(config_path), (), (), None, None)
+    click.echo(json.dumps(schema_mod.json_schema(settings.ctx.packs, settings.ctx.schema_extra), indent=2))

@@ -1,0 +1,143 @@
+"""Which files a run looks at.
+
+Folders are walked for Markdown files, skipping what .gitignore files and config excludes say,
+and the usual tool folders (.git, node_modules, virtual environments) as ruff does. A file named
+explicitly on the command line is always taken: the pre-commit hook passes exact files and the
+user meant them. Paths are yielded as the user would write them (relative to the working
+directory when under it), in a stable order so output never depends on the file system's order.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pathspec
+
+MARKDOWN_SUFFIXES = (".md", ".markdown")
+ALWAYS_SKIPPED = frozenset(
+    {".git", ".hg", ".svn", "node_modules", ".venv", "venv", "__pycache__", ".medlint_cache",
+     ".tox", ".nox", ".mypy_cache", ".ruff_cache", ".pytest_cache", "site-packages"}
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Discovered:
+    path: Path  # absolute
+    display: str  # as the user names it
+    error: str | None = None  # a folder that could not be listed
+
+
+def _display(path: Path, cwd: Path) -> str:
+    try:
+        return path.relative_to(cwd).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _gitignore_spec(folder: Path) -> pathspec.PathSpec | None:
+    ignore = folder / ".gitignore"
+    try:
+        lines = ignore.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return None
+    return pathspec.PathSpec.from_lines("gitwildmatch", lines)
+
+
+def discover(
+    paths: list[Path],
+    cwd: Path,
+    *,
+    exclude: list[str],
+    config_root: Path,
+    respect_gitignore: bool = True,
+) -> Iterator[Discovered]:
+    """Yield the files to check, each once, sorted within each named path."""
+    excludes = pathspec.PathSpec.from_lines("gitwildmatch", exclude) if exclude else None
+    root = config_root.resolve()
+    seen: set[Path] = set()
+
+    def excluded(path: Path) -> bool:
+        if excludes is None:
+            return False
+        try:
+            rel = path.relative_to(root).as_posix()
+        except ValueError:
+            return False
+        return excludes.match_file(rel) or (path.is_dir() and excludes.match_file(rel + "/"))
+
+    for given in paths:
+        absolute = (cwd / given).resolve() if not given.is_absolute() else given
+        display_base = given.as_posix() if not given.is_absolute() else absolute.as_posix()
+        if given.is_absolute() or absolute.is_relative_to(cwd):
+            display_base = _display(absolute, cwd) if not given.is_absolute() else display_base
+        if not os.path.isdir(absolute):
+            if absolute not in seen:
+                seen.add(absolute)
+                yield Discovered(absolute, display_base)
+            continue
+        yield from _walk(absolute, cwd, excluded, respect_gitignore, seen)
+
+
+def _walk(
+    top: Path,
+    cwd: Path,
+    excluded: object,
+    respect_gitignore: bool,
+    seen: set[Path],
+) -> Iterator[Discovered]:
+    assert callable(excluded)
+    # Stack of (folder, [(folder the spec is relative to, spec)...]).
+    specs: list[tuple[Path, pathspec.PathSpec]] = []
+    if respect_gitignore:
+        # .gitignore files above the named folder still apply, up to the repository's top.
+        for parent in reversed([top, *top.parents]):
+            if parent == top:
+                break
+            spec = _gitignore_spec(parent)
+            if spec is not None:
+                specs.append((parent, spec))
+            if (parent / ".git").exists():
+                specs = [(parent, spec)] if spec is not None else []
+    stack: list[tuple[Path, list[tuple[Path, pathspec.PathSpec]]]] = [(top, specs)]
+    while stack:
+        folder, inherited = stack.pop()
+        local = list(inherited)
+        if respect_gitignore:
+            spec = _gitignore_spec(folder)
+            if spec is not None:
+                local.append((folder, spec))
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError as exc:
+            yield Discovered(folder, _display(folder, cwd), error=exc.strerror or str(exc))
+            continue
+        subfolders: list[Path] = []
+        for entry in entries:
+            path = Path(entry.path)
+            try:
+                is_dir = entry.is_dir()
+            except OSError:
+                continue
+            if is_dir and entry.name in ALWAYS_SKIPPED:
+                continue
+            if _ignored(path, is_dir, local) or excluded(path):
+                continue
+            if is_dir:
+                subfolders.append(path)
+            elif entry.name.endswith(MARKDOWN_SUFFIXES):
+                if path not in seen:
+                    seen.add(path)
+                    yield Discovered(path, _display(path, cwd))
+        # Depth-first in name order: push in reverse so the first name is walked first.
+        stack.extend((sub, local) for sub in reversed(subfolders))
+
+
+def _ignored(path: Path, is_dir: bool, specs: list[tuple[Path, pathspec.PathSpec]]) -> bool:
+    for base, spec in specs:
+        rel = path.relative_to(base).as_posix()
+        if spec.match_file(rel + "/" if is_dir else rel):
+            return True
+    return False

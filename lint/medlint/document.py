@@ -1,0 +1,80 @@
+"""A Markdown page as the checks see it: text, frontmatter with positions, parsed body.
+
+Built from bytes already read (a Document never touches the file system), so checks are pure
+functions and the same Document can be rebuilt from fixed text inside the fixer's loop. The body
+is parsed lazily: rules that only look at frontmatter or raw text never pay for the parse.
+"""
+
+from __future__ import annotations
+
+import bisect
+from functools import cached_property
+
+from medlint import frontmatter as fm_mod
+from medlint.findings import Span
+from medlint.frontmatter import Frontmatter, KeyPath, Located
+from medlint.markdown import ParsedBody, parse_body
+from medlint.text import LineIndex, dominant_newline
+
+
+class Document:
+    """One page. `text` excludes the BOM; every offset in medlint is into `text`."""
+
+    def __init__(self, path: str, text: str, *, bom: bool = False) -> None:
+        self.path = path
+        self.text = text
+        self.bom = bom
+        self.frontmatter: Frontmatter | None = fm_mod.locate(text)
+        if self.frontmatter is not None:
+            fm_mod.parse(text, self.frontmatter)
+        self.body_start = self.frontmatter.end if self.frontmatter is not None else 0
+
+    @cached_property
+    def lines(self) -> LineIndex:
+        return LineIndex(self.text)
+
+    @cached_property
+    def newline(self) -> str:
+        return dominant_newline(self.text)
+
+    @cached_property
+    def body(self) -> ParsedBody:
+        return parse_body(self.text[self.body_start :], self.body_start)
+
+    @property
+    def meta(self) -> dict[str, object]:
+        """The frontmatter's values; empty when there is none or it did not parse."""
+        if self.frontmatter is None or self.frontmatter.data is None:
+            return {}
+        return self.frontmatter.data
+
+    def span(self, start: int, end: int) -> Span:
+        return self.lines.span(start, end)
+
+    def located(self, *path: str | int) -> Located | None:
+        if self.frontmatter is None:
+            return None
+        key: KeyPath = tuple(path)
+        return self.frontmatter.positions.get(key)
+
+    def key_span(self, *path: str | int) -> Span:
+        """Span of a frontmatter key (or the block's opening line when the key is absent)."""
+        loc = self.located(*path)
+        if loc is None:
+            return self.span(0, 3 if self.frontmatter is not None else 0)
+        return self.span(loc.key_start, loc.key_end)
+
+    def value_span(self, *path: str | int) -> Span:
+        loc = self.located(*path)
+        if loc is None:
+            return self.key_span(*path)
+        return self.span(loc.value_start, loc.value_end)
+
+    @cached_property
+    def _code_starts(self) -> list[int]:
+        return [s for s, _ in self.body.code]
+
+    def in_code(self, offset: int) -> bool:
+        """Whether `offset` falls inside a code span or code block (where text is not prose)."""
+        i = bisect.bisect_right(self._code_starts, offset) - 1
+        return i >= 0 and offset < self.body.code[i][1]

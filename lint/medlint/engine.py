@@ -1,0 +1,278 @@
+"""Running the checks: settings from config and flags, one file at a time, then the whole run.
+
+`lint_file` is a pure function of a path's bytes and the settings, so it can run in a worker
+process and its result can be cached by content. Anything a check raises is turned into an
+`internal-error` finding for that file, so one bad page or one rule bug never stops a run.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import traceback
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pathspec
+from pydantic import ValidationError
+
+from medlint import suppressions
+from medlint.config import Config, ConfigError
+from medlint.discovery import Discovered
+from medlint.document import Document
+from medlint.findings import Finding, Severity, Span
+from medlint.markdown import Link
+from medlint.packs import PackError, RulePacks, load_packs
+from medlint.registry import Context, Rule, all_rules, lookup
+from medlint.text import DecodeFailure, decode
+
+UNREADABLE = ("ML010", "unreadable-file")
+INTERNAL = ("ML099", "internal-error")
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    rules: tuple[Rule, ...]  # every selected rule, configured
+    ctx: Context
+    selected: frozenset[str]  # names of the selected rules (document and run scope)
+    per_file_ignores: tuple[tuple[pathspec.PathSpec, frozenset[str]], ...] = ()
+    max_file_size: int = 10 * 1024 * 1024
+    fail_on: Severity = Severity.ERROR
+
+    @property
+    def document_rules(self) -> tuple[Rule, ...]:
+        return tuple(r for r in self.rules if r.scope == "document")
+
+    def rule(self, name: str) -> Rule | None:
+        for r in self.rules:
+            if r.name == name:
+                return r
+        return None
+
+
+@dataclass(slots=True)
+class FileResult:
+    """What one file contributes to a run."""
+
+    path: str
+    findings: list[Finding] = field(default_factory=list)
+    links: list[Link] = field(default_factory=list)
+    anchors: frozenset[str] = frozenset()
+    url: str | None = None  # the page's own `url`, for resolving root-relative links
+    suppressions: list[suppressions.Suppression] = field(default_factory=list)
+    document: Document | None = None  # kept only when the caller asks (fix)
+
+
+def canonical_rule(name_or_code: str) -> str | None:
+    rule = lookup(name_or_code)
+    return rule.name if rule is not None else None
+
+
+def resolve_rule_names(values: Iterable[str], what: str) -> set[str]:
+    """Names for `--select`/`--ignore` values: names, codes, code prefixes (`ML1`) or ALL."""
+    out: set[str] = set()
+    rules = all_rules()
+    for raw in values:
+        for value in (v.strip() for v in raw.split(",")):
+            if not value:
+                continue
+            if value.upper() == "ALL":
+                out.update(rules)
+                continue
+            rule = lookup(value)
+            if rule is not None:
+                out.add(rule.name)
+                continue
+            prefixed = [r.name for r in rules.values() if r.code.upper().startswith(value.upper())]
+            if prefixed and value[:2].upper() == "ML":
+                out.update(prefixed)
+                continue
+            raise ConfigError(f"{what}: unknown rule `{value}` (see `medlint rules`)")
+    return out
+
+
+def build_settings(
+    config: Config,
+    *,
+    config_root: Path,
+    select: list[str] | None = None,
+    ignore: list[str] | None = None,
+    today: dt.date | None = None,
+    fail_on: str | None = None,
+) -> Settings:
+    """Combine config and command-line flags (flags win) into the settings of a run."""
+    rules = all_rules()
+    if select:
+        chosen = resolve_rule_names(select, "--select")
+    elif config.select is not None:
+        chosen = resolve_rule_names(config.select, "select")
+    else:
+        chosen = set(rules)
+    chosen |= resolve_rule_names(config.extend_select, "extend-select")
+    chosen -= resolve_rule_names(config.ignore, "ignore")
+    if ignore:
+        chosen -= resolve_rule_names(ignore, "--ignore")
+    try:
+        packs = load_packs(tuple(config_root / p for p in config.rule_packs))
+    except PackError as exc:
+        raise ConfigError(str(exc)) from None
+    instances: list[Rule] = []
+    options = {}
+    for key in config.rules:
+        if canonical_rule(key) is None:
+            raise ConfigError(f"unknown rule `{key}` in `rules.{key}` (see `medlint rules`)")
+    for name, cls in rules.items():
+        table = dict(config.rules.get(name, {}) or config.rules.get(cls.code, {}))
+        severity = None
+        if "severity" in table:
+            try:
+                severity = Severity.parse(str(table.pop("severity")))
+            except ValueError as exc:
+                raise ConfigError(f"`rules.{name}.severity`: {exc}") from None
+        try:
+            opts = cls.Options.model_validate(table)
+        except ValidationError as exc:
+            from medlint.config import describe_error
+
+            raise ConfigError(describe_error(exc, "", f"rules.{name}.")) from None
+        options[name] = opts
+        if name in chosen:
+            instances.append(cls(opts, severity))
+    extra = tuple(sorted(config.schema_.extra_fields.items()))
+    env_today = os.environ.get("MEDLINT_TODAY")
+    when = today
+    if when is None and env_today:
+        try:
+            when = dt.date.fromisoformat(env_today)
+        except ValueError:
+            raise ConfigError(f"MEDLINT_TODAY: `{env_today}` is not a date (YYYY-MM-DD)") from None
+    if when is None:
+        when = config.today or dt.date.today()
+    pfi = tuple(
+        (
+            pathspec.PathSpec.from_lines("gitwildmatch", [glob]),
+            frozenset(resolve_rule_names(names, f"per-file-ignores.{glob}")),
+        )
+        for glob, names in config.per_file_ignores.items()
+    )
+    ctx = Context(today=when, packs=packs, schema_extra=extra, options=options)
+    return Settings(
+        rules=tuple(instances),
+        ctx=ctx,
+        selected=frozenset(chosen),
+        per_file_ignores=pfi,
+        max_file_size=config.max_file_size,
+        fail_on=Severity.parse(fail_on or config.fail_on),
+    )
+
+
+def file_finding(path: str, rule: tuple[str, str], message: str, line: int = 1, column: int = 1) -> Finding:
+    """A finding about a file as a whole (it cannot be read, a rule crashed on it)."""
+    span = Span(start=0, end=0, line=line, column=column, end_line=line, end_column=column)
+    return Finding(path=path, code=rule[0], rule=rule[1], severity=Severity.ERROR, span=span, message=message)
+
+
+def read_document(path: Path, display: str, settings: Settings) -> Document | Finding:
+    """The file's Document, or a finding saying why it cannot be read."""
+    try:
+        size = path.stat().st_size
+        if size > settings.max_file_size:
+            return file_finding(
+                display,
+                UNREADABLE,
+                f"file is {size / 1048576:.1f} MB, over the {settings.max_file_size / 1048576:.1f} MB "
+                "limit: not checked (raise `max-file-size` if it really is one page)",
+            )
+        raw = path.read_bytes()
+    except IsADirectoryError:
+        return file_finding(display, UNREADABLE, "is a folder, not a file")
+    except OSError as exc:
+        return file_finding(display, UNREADABLE, f"cannot read file: {exc.strerror or exc}")
+    return document_from_bytes(display, raw)
+
+
+def document_from_bytes(display: str, raw: bytes) -> Document | Finding:
+    try:
+        decoded = decode(raw)
+    except DecodeFailure as exc:
+        return file_finding(
+            display, UNREADABLE, f"file {exc} at line {exc.line}: save it as UTF-8", exc.line, exc.column
+        )
+    return Document(display, decoded.text, bom=decoded.bom)
+
+
+def check_document(doc: Document, settings: Settings) -> list[Finding]:
+    """Every document-scope finding for `doc`, before suppressions."""
+    found: list[Finding] = []
+    for rule in settings.document_rules:
+        try:
+            found.extend(rule.check(doc, settings.ctx))
+        except Exception as exc:  # A rule bug must not end the run: report it on the file.
+            where = traceback.extract_tb(exc.__traceback__)[-1]
+            found.append(
+                file_finding(
+                    doc.path,
+                    INTERNAL,
+                    f"rule `{rule.name}` failed on this file ({type(exc).__name__}: {exc} at "
+                    f"{Path(where.filename).name}:{where.lineno}); please report it",
+                )
+            )
+    return found
+
+
+def lint_file(item: Discovered, settings: Settings, *, keep_document: bool = False) -> FileResult:
+    result = FileResult(item.display)
+    if item.error is not None:
+        result.findings.append(file_finding(item.display, UNREADABLE, f"cannot read folder: {item.error}"))
+        return result
+    doc = read_document(item.path, item.display, settings)
+    if isinstance(doc, Finding):
+        result.findings.append(doc)
+        return result
+    return lint_document(doc, settings, keep_document=keep_document)
+
+
+def lint_document(doc: Document, settings: Settings, *, keep_document: bool = False) -> FileResult:
+    result = FileResult(doc.path)
+    result.findings = check_document(doc, settings)
+    result.links = list(doc.body.links)
+    result.anchors = frozenset(doc.body.anchors)
+    url = doc.meta.get("url")
+    result.url = url if isinstance(url, str) else None
+    result.suppressions = suppressions.parse(doc, canonical_rule)
+    if keep_document:
+        result.document = doc
+    return result
+
+
+def finalize(result: FileResult, settings: Settings) -> list[Finding]:
+    """Apply per-file ignores and inline suppressions; report unused suppressions."""
+    findings = result.findings
+    for spec, names in settings.per_file_ignores:
+        if spec.match_file(result.path):
+            findings = [f for f in findings if f.rule not in names]
+    kept, unused = suppressions.apply(findings, result.suppressions)
+    unused_rule = settings.rule(suppressions.UNUSED_NAME)
+    if unused_rule is not None:
+        for sup in unused:
+            # Only judge suppressions of rules that ran: an ignored rule's suppression is not stale.
+            if sup.rules and not sup.rules <= settings.selected:
+                continue
+            kept.append(
+                Finding(
+                    path=result.path,
+                    code=unused_rule.code,
+                    rule=unused_rule.name,
+                    severity=unused_rule.effective_severity,
+                    span=sup.span,
+                    message="suppression comment silences nothing: remove it",
+                )
+            )
+    kept.sort(key=Finding.sort_key)
+    return kept
+
+
+def iter_results(items: Iterable[Discovered], settings: Settings) -> Iterator[FileResult]:
+    for item in items:
+        yield lint_file(item, settings)

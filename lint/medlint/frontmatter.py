@@ -1,0 +1,256 @@
+"""The frontmatter block: where it is, and its YAML parsed safely with every position kept.
+
+Safety comes before parsing: the block's size and nesting depth are bounded by a cheap scan first
+(PyYAML's C loader recurses per nesting level and can overflow the C stack), then the YAML is only
+*composed* into nodes; values are built by our own walker, which refuses any tag outside the YAML
+core schema (so `!!python/object/apply` is reported, never executed) and refuses aliases (a node
+reached twice), which also defuses alias bombs without expanding them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+import yaml
+
+try:  # The C loader is about 10x faster; fall back quietly where libyaml is missing.
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+MAX_FRONTMATTER_CHARS = 256 * 1024
+MAX_NESTING = 64
+MAX_INDENT = 256
+
+_OPEN = re.compile(r"---[ \t]*(?:\r\n|\r|\n)")
+_CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*(?:\r\n|\r|\n|$)", re.MULTILINE)
+
+KeyPath = tuple[str | int, ...]
+YamlValue = object
+
+_CORE_TAGS = {
+    "tag:yaml.org,2002:str",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null",
+    "tag:yaml.org,2002:timestamp",
+    "tag:yaml.org,2002:seq",
+    "tag:yaml.org,2002:map",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Located:
+    """Where a key and its value stand, as character offsets into the document text."""
+
+    key_start: int
+    key_end: int
+    value_start: int
+    value_end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """A reason the block is not usable YAML, at offsets into the document text."""
+
+    message: str
+    start: int
+    end: int
+
+
+@dataclass(slots=True)
+class Frontmatter:
+    """The block between the opening `---` and the closing `---` (or `...`)."""
+
+    start: int  # offset of the opening `---`
+    content_start: int  # first character of the YAML
+    content_end: int  # offset of the closing fence line (== end of YAML)
+    end: int  # offset just past the closing fence's line break
+    closed: bool
+    data: dict[str, YamlValue] | None = None
+    # Positions of every key path: ("reviewedBy", 0) is the first reviewer.
+    positions: dict[KeyPath, Located] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def key_order(self) -> list[str]:
+        return [p[0] for p in self.positions if len(p) == 1 and isinstance(p[0], str)]
+
+
+def locate(text: str) -> Frontmatter | None:
+    """Find the block; None when the document does not start with a `---` line."""
+    m = _OPEN.match(text)
+    if m is None:
+        return None
+    close = _CLOSE.search(text, m.end())
+    if close is None:
+        fm = Frontmatter(0, m.end(), len(text), len(text), closed=False)
+        fm.problems.append(
+            Problem(
+                "frontmatter block is not closed: add a line `---` after the last key",
+                0,
+                m.end() - len(m.group(0).rstrip("\r\n")) + 3,
+            )
+        )
+        return fm
+    return Frontmatter(0, m.end(), close.start(), close.end(), closed=True)
+
+
+def parse(text: str, fm: Frontmatter) -> None:
+    """Fill `fm.data`, `fm.positions` and `fm.problems` from the block's YAML."""
+    if not fm.closed:
+        return
+    base = fm.content_start
+    source = text[base : fm.content_end]
+    if len(source) > MAX_FRONTMATTER_CHARS:
+        fm.problems.append(
+            Problem(
+                f"frontmatter is {len(source):,} characters; the limit is "
+                f"{MAX_FRONTMATTER_CHARS:,}: it is refused unparsed",
+                fm.start,
+                fm.content_start,
+            )
+        )
+        return
+    too_deep = _nesting_problem(source)
+    if too_deep is not None:
+        fm.problems.append(Problem(too_deep[0], base + too_deep[1], base + too_deep[1] + 1))
+        return
+    if not source.strip():
+        fm.data = {}
+        return
+    try:
+        node = yaml.compose(source, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        offset = base + (mark.index if mark is not None else 0)
+        offset = min(offset, fm.content_end)
+        what = exc.problem or exc.context or "YAML syntax error"
+        fm.problems.append(Problem(f"YAML syntax error: {what}", offset, offset))
+        return
+    except yaml.YAMLError as exc:
+        fm.problems.append(Problem(f"YAML error: {exc}", fm.content_start, fm.content_start))
+        return
+    if node is None:
+        fm.data = {}
+        return
+    if not isinstance(node, yaml.MappingNode):
+        kind = "a list" if isinstance(node, yaml.SequenceNode) else "a single value"
+        fm.problems.append(
+            Problem(
+                f"frontmatter must be a mapping of `key: value` lines, not {kind}",
+                base + node.start_mark.index,
+                base + node.end_mark.index,
+            )
+        )
+        return
+    walker = _Walker(base)
+    try:
+        value = walker.build(node, ())
+    except _Refused as exc:
+        fm.problems.append(Problem(exc.message, exc.start, exc.end))
+        return
+    if walker.problems:
+        fm.problems.extend(walker.problems)
+    assert isinstance(value, dict)
+    fm.data = value
+    fm.positions = walker.positions
+
+
+def _nesting_problem(source: str) -> tuple[str, int] | None:
+    """A cheap over-approximation of nesting: flow brackets and indentation."""
+    depth = 0
+    for i, ch in enumerate(source):
+        if ch in "[{":
+            depth += 1
+            if depth > MAX_NESTING:
+                return (f"frontmatter nests deeper than {MAX_NESTING} levels: refused unparsed", i)
+        elif ch in "]}":
+            depth = max(depth - 1, 0)
+    for m in re.finditer(r"^[ \t-]{%d,}" % MAX_INDENT, source, re.MULTILINE):
+        return (f"frontmatter is indented more than {MAX_INDENT} columns: refused unparsed", m.start())
+    return None
+
+
+class _Refused(Exception):
+    def __init__(self, message: str, start: int, end: int) -> None:
+        super().__init__(message)
+        self.message = message
+        self.start = start
+        self.end = end
+
+
+class _Walker:
+    """Builds Python values from composed nodes, recording positions; refuses unsafe input."""
+
+    _constructor = yaml.constructor.SafeConstructor()
+
+    def __init__(self, base: int) -> None:
+        self.base = base
+        self.seen: set[int] = set()
+        self.positions: dict[KeyPath, Located] = {}
+        self.problems: list[Problem] = []
+
+    def _offsets(self, node: yaml.Node) -> tuple[int, int]:
+        return self.base + node.start_mark.index, self.base + node.end_mark.index
+
+    def build(self, node: yaml.Node, path: KeyPath) -> YamlValue:
+        if id(node) in self.seen:
+            start, end = self._offsets(node)
+            raise _Refused(
+                "YAML aliases (`*name`) are not allowed in frontmatter: write the value out",
+                start,
+                end,
+            )
+        self.seen.add(id(node))
+        if node.tag not in _CORE_TAGS:
+            start, end = self._offsets(node)
+            raise _Refused(
+                f"YAML tag `{node.tag.replace('tag:yaml.org,2002:', '!!')}` is not allowed in "
+                "frontmatter: remove it",
+                start,
+                end,
+            )
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, path)
+        if isinstance(node, yaml.SequenceNode):
+            items: list[YamlValue] = []
+            for i, item in enumerate(node.value):
+                start, end = self._offsets(item)
+                self.positions[(*path, i)] = Located(start, start, start, end)
+                items.append(self.build(item, (*path, i)))
+            return items
+        try:
+            value: YamlValue = self._constructor.construct_object(node)
+        except (yaml.YAMLError, ValueError, OverflowError) as exc:
+            start, end = self._offsets(node)
+            raise _Refused(f"YAML value cannot be read: {exc}", start, end) from None
+        if isinstance(value, dt.datetime):
+            return value
+        return value
+
+    def _mapping(self, node: yaml.MappingNode, path: KeyPath) -> dict[str, YamlValue]:
+        out: dict[str, YamlValue] = {}
+        for key_node, value_node in node.value:
+            k_start, k_end = self._offsets(key_node)
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                raise _Refused("YAML merge keys (`<<`) are not allowed in frontmatter", k_start, k_end)
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise _Refused("a frontmatter key must be plain text", k_start, k_end)
+            key = str(key_node.value)
+            v_start, v_end = self._offsets(value_node)
+            if key in out:
+                first = self.positions.get((*path, key))
+                line_note = ""
+                if first is not None:
+                    line_note = " (first defined earlier in the block)"
+                self.problems.append(
+                    Problem(f"duplicate key `{key}`{line_note}: keep one", k_start, k_end)
+                )
+                continue
+            self.positions[(*path, key)] = Located(k_start, k_end, v_start, v_end)
+            out[key] = self.build(value_node, (*path, key))
+        return out

@@ -1,0 +1,26 @@
+"""The run-wide link phase: links that need other files or the network to judge.
+
+Document-scope rules judge what one page shows alone. Here every link of the run is collected
+once, so each distinct URL is checked once and the result is mapped back to every place it
+appears. The content-rules and link-checker modules plug in below.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from medlint.config import Config
+    from medlint.engine import FileResult, Settings
+    from medlint.runner import RunOptions, RunResult
+
+
+def link_phase(
+    results: list[FileResult],
+    settings: Settings,
+    config: Config,
+    options: RunOptions,
+    out: RunResult,
+) -> None:
+    """Add run-scope findings to each FileResult (before suppressions are applied)."""
+    del results, settings, config, options, out

@@ -1,0 +1,54 @@
+"""What every output format receives: one finished run."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass, field
+
+from medlint.findings import Applicability, Finding, Severity
+
+
+@dataclass(frozen=True, slots=True)
+class PageInfo:
+    """Per-page facts the corpus reports show (review currency, source)."""
+
+    path: str
+    title: str | None = None
+    source: str | None = None
+    last_reviewed: dt.date | None = None
+    review_due: dt.date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    findings: tuple[Finding, ...]  # sorted by path, line, column, code
+    files: int  # files checked
+    version: str
+    today: dt.date
+    statistics: bool = False
+    unchecked_links: int = 0  # links that could not be judged (no network, timeouts)
+    unchecked_reason: str | None = None
+    pages: tuple[PageInfo, ...] = ()
+    rule_meta: dict[str, tuple[str, str, str, str]] = field(default_factory=dict)
+    # rule name -> (code, summary, fix availability, default severity)
+
+    def count(self, severity: Severity) -> int:
+        return sum(1 for f in self.findings if f.severity == severity)
+
+    @property
+    def files_with_findings(self) -> int:
+        return len({f.path for f in self.findings})
+
+    def by_rule(self) -> list[tuple[str, str, int]]:
+        """(code, rule, count), most frequent first, then by code."""
+        counts = Counter((f.code, f.rule) for f in self.findings)
+        return sorted(((c, r, n) for (c, r), n in counts.items()), key=lambda t: (-t[2], t[0]))
+
+    def fixable(self) -> tuple[int, int]:
+        """(safe, unsafe) fixable findings."""
+        safe = sum(1 for f in self.findings if f.fix and f.fix.applicability is Applicability.SAFE)
+        unsafe = sum(
+            1 for f in self.findings if f.fix and f.fix.applicability is Applicability.UNSAFE
+        )
+        return safe, unsafe

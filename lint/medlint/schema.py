@@ -1,0 +1,250 @@
+"""The frontmatter profile as a pydantic v2 model, and its problems in an editor's words.
+
+The model is built from the rule packs (so a content team adds a cancer type in YAML) and from
+config (`[tool.medlint.schema] extra-fields`, so a team adds an optional field without Python).
+`medlint schema` and schemas/frontmatter.schema.json are generated from the same model.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    create_model,
+)
+
+from medlint.packs import RulePacks
+
+AUDIENCE = ("patient", "caregiver", "professional")
+LICENSES = ("public_domain", "cc-by-4.0", "cc-by-nc-4.0", "all-rights-reserved")
+STATUSES = ("draft", "in-review", "active", "retired")
+FREQUENCIES = ("monthly", "quarterly", "semiannual", "annual", "biennial")
+FREQUENCY_MONTHS = {"monthly": 1, "quarterly": 3, "semiannual": 6, "annual": 12, "biennial": 24}
+
+# Types a team may give a field it adds through config.
+EXTRA_FIELD_TYPES: dict[str, Any] = {
+    "string": str,
+    "list": list[str],
+    "date": dt.date,
+    "integer": int,
+    "number": float,
+    "boolean": bool,
+}
+
+NonEmpty = Annotated[str, StringConstraints(strict=True, min_length=1, strip_whitespace=False)]
+
+
+def _nonblank(value: str) -> str:
+    if not value.strip():
+        raise ValueError("must not be empty")
+    return value
+
+
+def _iso_date(value: object) -> object:
+    """An ISO date, quoted or not; YAML gives an unquoted one to us as a date already."""
+    if isinstance(value, dt.datetime):
+        raise ValueError("must be a date (YYYY-MM-DD) without a time")
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            raise ValueError(f"is not a real date; got `{value}`") from None
+    raise ValueError(f"must be a date written YYYY-MM-DD; got `{value}`")
+
+
+def _http_url(value: str) -> str:
+    if not re.fullmatch(r"https?://[^\s/?#]+\.[^\s/?#]+(?:[/?#]\S*)?", value):
+        raise ValueError(f"must be an absolute http(s) URL such as https://www.cancer.gov/…; got `{value}`")
+    return value
+
+
+class ReviewerEntry(BaseModel):
+    """A reviewer as a mapping, following schema.org's `reviewedBy` (a Person)."""
+
+    model_config = ConfigDict(extra="forbid")
+    name: NonEmpty
+    credentials: list[NonEmpty] = []
+
+
+Reviewer = Annotated[str, AfterValidator(_nonblank)] | ReviewerEntry
+
+
+def build_model(
+    cancer_types: tuple[str, ...], languages: tuple[str, ...], extra: tuple[tuple[str, str], ...]
+) -> type[BaseModel]:
+    """The profile model for these vocabularies and extra fields."""
+    cancer = Literal[cancer_types] if cancer_types else str  # type: ignore[valid-type]
+    lang = Literal[languages] if languages else str  # type: ignore[valid-type]
+    date = Annotated[dt.date, BeforeValidator(_iso_date), Field(json_schema_extra={"format": "date"})]
+    fields: dict[str, Any] = {
+        "title": (Annotated[NonEmpty, AfterValidator(_nonblank)], ...),
+        "url": (Annotated[NonEmpty, AfterValidator(_http_url), Field(json_schema_extra={"format": "uri"})], ...),
+        "source": (Annotated[NonEmpty, AfterValidator(_nonblank)], ...),
+        "sourceType": (Annotated[str, StringConstraints(strict=True, pattern=r"^\d{2}_[a-z0-9_]+$")], ...),
+        "audienceLevel": (Literal[AUDIENCE], ...),
+        "language": (lang, ...),
+        "cancerTypes": (Annotated[list[cancer], Field(min_length=1)], ...),
+        "tags": (list[Annotated[str, StringConstraints(strict=True)]], ...),
+        "citation": (Annotated[str, StringConstraints(strict=True)], ...),
+        "license": (Literal[LICENSES], ...),
+        "status": (Literal[STATUSES], ...),
+        "version": (Annotated[str, StringConstraints(strict=True, pattern=r"^v\d+$")], ...),
+        "lastReviewed": (date, ...),
+        "reviewFrequency": (Literal[FREQUENCIES], ...),
+        "reviewedBy": (Annotated[list[Reviewer], Field(min_length=1)], ...),
+    }
+    for name, type_name in extra:
+        fields[name] = (EXTRA_FIELD_TYPES[type_name] | None, None)
+    model: type[BaseModel] = create_model(  # type: ignore[call-overload]
+        "Frontmatter",
+        __config__=ConfigDict(extra="forbid", strict=False, title="medlint frontmatter"),
+        __doc__="Frontmatter of a medlint patient-education page (default profile).",
+        **fields,
+    )
+    return model
+
+
+@lru_cache(maxsize=8)
+def _cached_model(
+    cancer_types: tuple[str, ...], languages: tuple[str, ...], extra: tuple[tuple[str, str], ...]
+) -> type[BaseModel]:
+    return build_model(cancer_types, languages, extra)
+
+
+def model_for(packs: RulePacks, extra: tuple[tuple[str, str], ...] = ()) -> type[BaseModel]:
+    return _cached_model(tuple(packs.cancer_types), tuple(sorted(packs.languages)), extra)
+
+
+def json_schema(packs: RulePacks, extra: tuple[tuple[str, str], ...] = ()) -> dict[str, Any]:
+    schema = model_for(packs, extra).model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["$id"] = "https://medlint.dev/schemas/frontmatter.schema.json"
+    return schema
+
+
+@dataclass(frozen=True, slots=True)
+class FieldProblem:
+    """One problem with one field. `path` is the key path ("reviewedBy", 0, "name")."""
+
+    path: tuple[str | int, ...]
+    message: str
+    kind: Literal["missing", "unknown", "invalid"]
+    suggestion: str | None = None
+
+
+def _show(value: object) -> str:
+    text = value if isinstance(value, str) else repr(value)
+    return text if len(text) <= 60 else text[:57] + "…"
+
+
+def _choices(values: tuple[str, ...]) -> str:
+    return ", ".join(values)
+
+
+def validate(
+    data: dict[str, object], packs: RulePacks, extra: tuple[tuple[str, str], ...] = ()
+) -> list[FieldProblem]:
+    """Every field problem in `data`, worded for a medical editor, one per problem."""
+    model = model_for(packs, extra)
+    try:
+        model.model_validate(data)
+        return []
+    except ValidationError as exc:
+        errors = exc.errors(include_url=False)
+    known = list(model.model_fields)
+    problems: list[FieldProblem] = []
+    unknown: list[str] = []
+    missing: set[str] = set()
+    seen: set[tuple[str | int, ...]] = set()
+    for err in errors:
+        loc = tuple(err["loc"])
+        kind = err["type"]
+        if kind == "missing" and len(loc) == 1:
+            missing.add(str(loc[0]))
+        elif kind == "extra_forbidden" and len(loc) == 1:
+            unknown.append(str(loc[0]))
+    for err in errors:
+        loc = tuple(err["loc"])
+        # A union (reviewer: string or mapping) reports once per branch; keep the first.
+        loc = tuple(p for p in loc if not (isinstance(p, str) and p in ("str", "ReviewerEntry", "function-after[_nonblank(), str]")))
+        key = str(loc[0]) if loc else ""
+        kind = err["type"]
+        if loc in seen or (kind == "missing" and len(loc) == 1) or kind == "extra_forbidden" and len(loc) == 1:
+            continue
+        seen.add(loc)
+        problems.append(FieldProblem(loc, _message(loc, err, packs), "invalid"))
+    # A misspelled key is ONE finding at its own line, not also a missing-key finding.
+    for name in unknown:
+        close = difflib.get_close_matches(name, [*missing, *known], n=1, cutoff=0.75)
+        if not close:
+            lowered = {k.lower(): k for k in known}
+            if name.lower() in lowered:
+                close = [lowered[name.lower()]]
+        if close:
+            missing.discard(close[0])
+            problems.append(
+                FieldProblem(
+                    (name,),
+                    f"unknown key `{name}`; did you mean `{close[0]}`?",
+                    "unknown",
+                    suggestion=close[0],
+                )
+            )
+        else:
+            problems.append(
+                FieldProblem(
+                    (name,),
+                    f"unknown key `{name}`: the profile has no such field (add it under "
+                    "`[tool.medlint.schema] extra-fields` if your team uses it)",
+                    "unknown",
+                )
+            )
+    for name in known:
+        if name in missing:
+            problems.append(FieldProblem((name,), f"required key `{name}` is missing", "missing"))
+    return problems
+
+
+def _message(loc: tuple[str | int, ...], err: Any, packs: RulePacks) -> str:
+    key = str(loc[0])
+    where = "`" + key + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc[1:]) + "`"
+    value = err.get("input")
+    kind = err["type"]
+    if kind == "literal_error":
+        if key == "cancerTypes":
+            options = _choices(tuple(packs.cancer_types))
+            return f"{where} must be a cancer type from the vocabulary ({options}); got `{_show(value)}`"
+        if key == "language":
+            return f"{where} must be a two-letter ISO 639-1 code such as en or es; got `{_show(value)}`"
+        expected = re.findall(r"'([^']*)'", err["ctx"]["expected"]) if "ctx" in err else []
+        return f"{where} must be one of {', '.join(expected)}; got `{_show(value)}`"
+    if kind == "string_pattern_mismatch":
+        if key == "version":
+            return f"{where} must be `v` followed by digits, such as v1; got `{_show(value)}`"
+        if key == "sourceType":
+            return f"{where} must look like `02_nci_core` (two digits, underscore, lower-case words); got `{_show(value)}`"
+    if kind in ("too_short", "string_too_short"):
+        if isinstance(value, list):
+            return f"{where} must list at least one entry"
+        return f"{where} must not be empty"
+    if kind == "value_error":
+        msg = str(err.get("msg", "")).removeprefix("Value error, ")
+        return f"{where} {msg}"
+    if kind in ("string_type", "list_type", "dict_type", "model_type"):
+        expected = {"string_type": "text", "list_type": "a list", "dict_type": "a mapping", "model_type": "text or a mapping"}[kind]
+        return f"{where} must be {expected}; got `{_show(value)}`"
+    return f"{where}: {err.get('msg', 'invalid value')}; got `{_show(value)}`"

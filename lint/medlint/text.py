@@ -1,0 +1,132 @@
+"""Decoding and position arithmetic: bytes to text and offsets to line and column.
+
+Kept apart from the Document so that the fixer and the reporters can use it on any text.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+
+from medlint.findings import Span
+
+BOM = "\ufeff"
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+class DecodeFailure(Exception):
+    """Bytes that are not UTF-8: carries the 1-based line and column of the first bad byte."""
+
+    def __init__(self, message: str, line: int, column: int) -> None:
+        super().__init__(message)
+        self.line = line
+        self.column = column
+
+
+@dataclass(frozen=True, slots=True)
+class Decoded:
+    text: str
+    bom: bool
+
+
+def decode(raw: bytes) -> Decoded:
+    """UTF-8 with or without a BOM; the BOM is kept aside so offsets start at the first character."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        head = raw[: exc.start]
+        line = head.count(b"\n") + 1
+        column = len(head[head.rfind(b"\n") + 1 :].decode("utf-8", "replace")) + 1
+        if b"\x00" in raw[:8192]:
+            why = "looks like a binary file, not Markdown"
+        else:
+            why = f"is not valid UTF-8 (byte 0x{raw[exc.start]:02x})"
+        raise DecodeFailure(why, line, column) from None
+    if text.startswith(BOM):
+        return Decoded(text[1:], True)
+    return Decoded(text, False)
+
+
+def dominant_newline(text: str) -> str:
+    """The line ending new lines should use: the most common one, LF when there is none."""
+    crlf = text.count("\r\n")
+    lf = text.count("\n") - crlf
+    cr = text.count("\r") - crlf
+    best = max((lf, "\n"), (crlf, "\r\n"), (cr, "\r"))
+    return best[1] if best[0] else "\n"
+
+
+class LineIndex:
+    """Maps character offsets to 1-based (line, column); LF, CRLF and lone CR all end a line."""
+
+    __slots__ = ("_starts", "_text")
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        if "\r" in text:
+            self._starts = [0] + [m.end() for m in _LINE_BREAK.finditer(text)]
+        else:
+            starts = [0]
+            find = text.find
+            pos = find("\n")
+            while pos != -1:
+                starts.append(pos + 1)
+                pos = find("\n", pos + 1)
+            self._starts = starts
+
+    @property
+    def line_count(self) -> int:
+        return len(self._starts)
+
+    def line_start(self, line: int) -> int:
+        """Offset of the first character of 1-based `line`."""
+        return self._starts[line - 1]
+
+    def line_end(self, line: int, *, with_break: bool = False) -> int:
+        """Offset just past the line's last character (or past its line break)."""
+        if line < len(self._starts):
+            nxt = self._starts[line]
+            if with_break:
+                return nxt
+            if self._text.startswith("\r\n", nxt - 2):
+                return nxt - 2
+            return nxt - 1
+        return len(self._text)
+
+    def position(self, offset: int) -> tuple[int, int]:
+        i = bisect.bisect_right(self._starts, offset) - 1
+        return i + 1, offset - self._starts[i] + 1
+
+    def span(self, start: int, end: int) -> Span:
+        line, column = self.position(start)
+        end_line, end_column = self.position(end)
+        return Span(
+            start=start, end=end, line=line, column=column, end_line=end_line, end_column=end_column
+        )
+
+
+class ByteToChar:
+    """Converts UTF-8 byte offsets (as the Rust Markdown parser reports them) to str offsets."""
+
+    __slots__ = ("_ascii", "_byte_starts")
+
+    def __init__(self, text: str) -> None:
+        self._ascii = text.isascii()
+        if not self._ascii:
+            # Byte offset at which each character starts; one entry per character plus the end.
+            starts = [0] * (len(text) + 1)
+            pos = 0
+            for i, ch in enumerate(text):
+                starts[i] = pos
+                o = ord(ch)
+                pos += 1 if o < 0x80 else 2 if o < 0x800 else 3 if o < 0x10000 else 4
+            starts[len(text)] = pos
+            self._byte_starts = starts
+        else:
+            self._byte_starts = []
+
+    def __call__(self, byte_offset: int) -> int:
+        if self._ascii:
+            return byte_offset
+        return bisect.bisect_left(self._byte_starts, byte_offset)

@@ -1,0 +1,1 @@
+"""Rule packs: YAML data a content team edits without Python (shipped as `medlint.rules`)."""

@@ -1,0 +1,1 @@
+"""JSON Schemas generated from the pydantic models (shipped as `medlint.schemas`)."""
