@@ -197,7 +197,7 @@ def document_from_bytes(display: str, raw: bytes) -> Document | Finding:
         decoded = decode(raw)
     except DecodeFailure as exc:
         return file_finding(
-            display, UNREADABLE, f"file {exc} at line {exc.line}: save it as UTF-8", exc.line, exc.column
+            display, UNREADABLE, str(exc), exc.line, exc.column
         )
     return Document(display, decoded.text, bom=decoded.bom)
 

@@ -147,7 +147,7 @@ def parse(text: str, fm: Frontmatter) -> None:
             )
         )
         return
-    walker = _Walker(base)
+    walker = _Walker(base, text)
     try:
         value = walker.build(node, ())
     except _Refused as exc:
@@ -188,11 +188,15 @@ class _Walker:
 
     _constructor = yaml.constructor.SafeConstructor()
 
-    def __init__(self, base: int) -> None:
+    def __init__(self, base: int, text: str) -> None:
         self.base = base
+        self.text = text
         self.seen: set[int] = set()
         self.positions: dict[KeyPath, Located] = {}
         self.problems: list[Problem] = []
+
+    def _line_of(self, offset: int) -> int:
+        return self.text.count("\n", 0, offset) + 1
 
     def _offsets(self, node: yaml.Node) -> tuple[int, int]:
         return self.base + node.start_mark.index, self.base + node.end_mark.index
@@ -246,7 +250,7 @@ class _Walker:
                 first = self.positions.get((*path, key))
                 line_note = ""
                 if first is not None:
-                    line_note = " (first defined earlier in the block)"
+                    line_note = f" (also at line {self._line_of(first.key_start)})"
                 self.problems.append(
                     Problem(f"duplicate key `{key}`{line_note}: keep one", k_start, k_end)
                 )

@@ -43,6 +43,25 @@ EXTRA_FIELD_TYPES: dict[str, Any] = {
     "boolean": bool,
 }
 
+# Shown by editors (YAML language server) when hovering a key.
+DESCRIPTIONS = {
+    "title": "The page title as patients see it.",
+    "url": "Canonical source URL of the page (absolute http or https).",
+    "source": "Publisher of the content: NCI, ACS, LBBC, …",
+    "sourceType": "Source category such as 02_nci_core (two digits, underscore, lower-case words).",
+    "audienceLevel": "Who the page is written for.",
+    "language": "ISO 639-1 language code of the page (en, es, …).",
+    "cancerTypes": "Cancer types the page is about (slugs from the vocabulary rule pack).",
+    "tags": "Free tags.",
+    "citation": "How to cite the page.",
+    "license": "Licence of the content.",
+    "status": "Publication status.",
+    "version": "Content version: v followed by digits.",
+    "lastReviewed": "Date of the last medical review (YYYY-MM-DD).",
+    "reviewFrequency": "How often the page must be reviewed again.",
+    "reviewedBy": "Medical reviewers: 'Name, CRED, CRED' or {name, credentials: [..]}.",
+}
+
 NonEmpty = Annotated[str, StringConstraints(strict=True, min_length=1, strip_whitespace=False)]
 
 
@@ -107,6 +126,8 @@ def build_model(
         "reviewFrequency": (Literal[FREQUENCIES], ...),
         "reviewedBy": (Annotated[list[Reviewer], Field(min_length=1)], ...),
     }
+    for name, (annotation, default) in list(fields.items()):
+        fields[name] = (Annotated[annotation, Field(description=DESCRIPTIONS[name])], default)
     for name, type_name in extra:
         fields[name] = (EXTRA_FIELD_TYPES[type_name] | None, None)
     model: type[BaseModel] = create_model(  # type: ignore[call-overload]
@@ -179,11 +200,32 @@ def validate(
             unknown.append(str(loc[0]))
     for err in errors:
         loc = tuple(err["loc"])
-        # A union (reviewer: string or mapping) reports once per branch; keep the first.
-        loc = tuple(p for p in loc if not (isinstance(p, str) and p in ("str", "ReviewerEntry", "function-after[_nonblank(), str]")))
-        key = str(loc[0]) if loc else ""
         kind = err["type"]
-        if loc in seen or (kind == "missing" and len(loc) == 1) or kind == "extra_forbidden" and len(loc) == 1:
+        if len(loc) == 1 and kind in ("missing", "extra_forbidden"):
+            continue
+        if loc[0] == "reviewedBy" and len(loc) >= 3:
+            # The reviewer union (text or mapping) reports once per branch: keep the branch
+            # matching what was written, or one plain message when it is neither.
+            item = _item(data.get("reviewedBy"), loc[1])
+            branch = str(loc[2])
+            if isinstance(item, dict) != (branch == "ReviewerEntry"):
+                if isinstance(item, (dict, str)):
+                    continue
+                loc = loc[:2]
+                if loc in seen:
+                    continue
+                seen.add(loc)
+                problems.append(
+                    FieldProblem(
+                        loc,
+                        f"`reviewedBy[{loc[1]}]` must be text such as `Name, MD` or a mapping "
+                        f"with `name` and `credentials`; got `{_show(item)}`",
+                        "invalid",
+                    )
+                )
+                continue
+            loc = (*loc[:2], *loc[3:])
+        if loc in seen:
             continue
         seen.add(loc)
         problems.append(FieldProblem(loc, _message(loc, err, packs), "invalid"))
@@ -219,11 +261,21 @@ def validate(
     return problems
 
 
+def _item(value: object, index: object) -> object:
+    if isinstance(value, list) and isinstance(index, int) and 0 <= index < len(value):
+        return value[index]
+    return None
+
+
 def _message(loc: tuple[str | int, ...], err: Any, packs: RulePacks) -> str:
     key = str(loc[0])
     where = "`" + key + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc[1:]) + "`"
     value = err.get("input")
     kind = err["type"]
+    if kind == "missing":
+        return f"{where} is required"
+    if kind == "extra_forbidden":
+        return f"unknown key {where}"
     if kind == "literal_error":
         if key == "cancerTypes":
             options = _choices(tuple(packs.cancer_types))

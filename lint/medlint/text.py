@@ -39,9 +39,9 @@ def decode(raw: bytes) -> Decoded:
         line = head.count(b"\n") + 1
         column = len(head[head.rfind(b"\n") + 1 :].decode("utf-8", "replace")) + 1
         if b"\x00" in raw[:8192]:
-            why = "looks like a binary file, not Markdown"
+            why = "file looks binary, not like Markdown text"
         else:
-            why = f"is not valid UTF-8 (byte 0x{raw[exc.start]:02x})"
+            why = f"file is not valid UTF-8 (byte 0x{raw[exc.start]:02x} at line {line}): save it as UTF-8"
         raise DecodeFailure(why, line, column) from None
     if text.startswith(BOM):
         return Decoded(text[1:], True)
