@@ -43,7 +43,7 @@ def _gitignore_spec(folder: Path) -> pathspec.PathSpec | None:
         lines = ignore.read_text(encoding="utf-8", errors="replace").splitlines()
     except OSError:
         return None
-    return pathspec.PathSpec.from_lines("gitwildmatch", lines)
+    return pathspec.GitIgnoreSpec.from_lines(lines)
 
 
 def discover(
@@ -55,7 +55,7 @@ def discover(
     respect_gitignore: bool = True,
 ) -> Iterator[Discovered]:
     """Yield the files to check, each once, sorted within each named path."""
-    excludes = pathspec.PathSpec.from_lines("gitwildmatch", exclude) if exclude else None
+    excludes = pathspec.GitIgnoreSpec.from_lines(exclude) if exclude else None
     root = config_root.resolve()
     seen: set[Path] = set()
 

@@ -151,7 +151,7 @@ def build_settings(
         when = config.today or dt.date.today()
     pfi = tuple(
         (
-            pathspec.PathSpec.from_lines("gitwildmatch", [glob]),
+            pathspec.GitIgnoreSpec.from_lines([glob]),
             frozenset(resolve_rule_names(names, f"per-file-ignores.{glob}")),
         )
         for glob, names in config.per_file_ignores.items()

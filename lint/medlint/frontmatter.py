@@ -25,7 +25,8 @@ MAX_NESTING = 64
 MAX_INDENT = 256
 
 _OPEN = re.compile(r"---[ \t]*(?:\r\n|\r|\n)")
-_CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*(?:\r\n|\r|\n|$)", re.MULTILINE)
+# A closing fence starts a line; `^` alone would miss lines ended by a lone CR.
+_CLOSE = re.compile(r"(?<=[\r\n])(?:---|\.\.\.)[ \t]*(?:\r\n|\r|\n|$)")
 
 KeyPath = tuple[str | int, ...]
 YamlValue = object
@@ -151,7 +152,10 @@ def parse(text: str, fm: Frontmatter) -> None:
     try:
         value = walker.build(node, ())
     except _Refused as exc:
-        fm.problems.append(Problem(exc.message, exc.start, exc.end))
+        start, end = exc.start, exc.end
+        if exc.alias:
+            start, end = _first_alias(source, base, start, end)
+        fm.problems.append(Problem(exc.message, start, end))
         return
     if walker.problems:
         fm.problems.extend(walker.problems)
@@ -176,11 +180,20 @@ def _nesting_problem(source: str) -> tuple[str, int] | None:
 
 
 class _Refused(Exception):
-    def __init__(self, message: str, start: int, end: int) -> None:
+    def __init__(self, message: str, start: int, end: int, *, alias: bool = False) -> None:
         super().__init__(message)
         self.message = message
         self.start = start
         self.end = end
+        self.alias = alias
+
+
+def _first_alias(source: str, base: int, start: int, end: int) -> tuple[int, int]:
+    """Where the first `*alias` is written: composed nodes only know where the anchor was."""
+    for event in yaml.parse(source, Loader=_Loader):
+        if isinstance(event, yaml.AliasEvent):
+            return base + event.start_mark.index, base + event.end_mark.index
+    return start, end
 
 
 class _Walker:
@@ -208,6 +221,7 @@ class _Walker:
                 "YAML aliases (`*name`) are not allowed in frontmatter: write the value out",
                 start,
                 end,
+                alias=True,
             )
         self.seen.add(id(node))
         if node.tag not in _CORE_TAGS:

@@ -95,6 +95,7 @@ def parse_body(text: str, base: int) -> ParsedBody:
     heading_text: list[str] = []
     slug_counts: dict[str, int] = {}
     link_depth = 0
+    in_code_block = False
 
     def chars(r: dict[str, int]) -> tuple[int, int]:
         return to_char(r["start"]), to_char(r["end"])
@@ -104,7 +105,7 @@ def parse_body(text: str, base: int) -> ParsedBody:
             if "Text" in event:
                 if heading_level:
                     heading_text.append(event["Text"])
-                if not link_depth:
+                if not link_depth and not in_code_block:
                     s, _ = chars(rng)
                     _bare_urls(text, s, to_char(rng["end"]), base, out)
             elif "Code" in event:
@@ -126,10 +127,13 @@ def parse_body(text: str, base: int) -> ParsedBody:
                     elif "CodeBlock" in start:
                         s, e = chars(rng)
                         out.code.append((base + s, base + e))
+                        in_code_block = True
             elif "End" in event:
                 end = event["End"]
                 if end in ("Link", "Image"):
                     link_depth -= 1
+                elif end == "CodeBlock":
+                    in_code_block = False
                 elif isinstance(end, dict) and "Heading" in end and heading_level:
                     title = "".join(heading_text)
                     slug = github_slug(title)

@@ -40,6 +40,7 @@ def decode(raw: bytes) -> Decoded:
         column = len(head[head.rfind(b"\n") + 1 :].decode("utf-8", "replace")) + 1
         if b"\x00" in raw[:8192]:
             why = "file looks binary, not like Markdown text"
+            line, column = 1, 1
         else:
             why = f"file is not valid UTF-8 (byte 0x{raw[exc.start]:02x} at line {line}): save it as UTF-8"
         raise DecodeFailure(why, line, column) from None

@@ -1,0 +1,73 @@
+"""Shared test helpers: run the CLI in-process (click's runner) and as the installed program."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = ROOT / "seeds"
+TODAY = "2026-01-15"
+
+
+def invoke(args: Sequence[str], cwd: Path | None = None) -> Result:
+    """Run `medlint ARGS` in-process, in `cwd`, with a fixed date."""
+    from medlint.cli import main
+
+    runner = CliRunner()
+    old = Path.cwd()
+    if cwd is not None:
+        os.chdir(cwd)
+    try:
+        return runner.invoke(main, list(args), env={"MEDLINT_TODAY": TODAY, "NO_COLOR": "1"})
+    finally:
+        os.chdir(old)
+
+
+def run_medlint(
+    args: Sequence[str], cwd: Path, *, module: bool = False
+) -> subprocess.CompletedProcess[str]:
+    """Run the installed `medlint` program (or `python -m medlint`) as a user would."""
+    env = {**os.environ, "MEDLINT_TODAY": TODAY, "NO_COLOR": "1"}
+    cmd = [sys.executable, "-m", "medlint", *args] if module else ["medlint", *args]
+    return subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, timeout=120)
+
+
+VALID_PAGE = """\
+---
+audienceLevel: patient
+cancerTypes:
+- breast
+citation: NCI, 2025
+language: en
+lastReviewed: '2025-12-30'
+license: public_domain
+reviewFrequency: quarterly
+reviewedBy:
+- Ilana Schlam, MD, MPH
+source: NCI
+sourceType: 02_nci_core
+status: active
+tags:
+- treatment
+title: Trastuzumab
+url: https://www.cancer.gov/about-cancer/treatment/drugs/trastuzumab
+version: v1
+---
+
+# Trastuzumab
+
+Trastuzumab is a targeted therapy for HER2-positive breast cancer.
+See [the NCI page](https://www.cancer.gov/about-cancer/treatment/drugs/trastuzumab).
+"""
+
+
+@pytest.fixture
+def valid_page() -> str:
+    return VALID_PAGE
