@@ -83,7 +83,10 @@ def test_python_tag_never_executes(tmp_path: Path) -> None:
 def test_subprocess_prints_no_traceback(hostile: Path) -> None:
     proc = subprocess.run(
         [sys.executable, "-m", "medlint", "check", "--offline", "."],
-        cwd=hostile, capture_output=True, text=True, timeout=120,
+        cwd=hostile,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert proc.returncode == 1
     assert "Traceback" not in proc.stderr + proc.stdout

@@ -32,8 +32,18 @@ def test_json_contract_on_seeds(tmp_path: Path) -> None:
     assert set(data) == {"version", "findings", "summary"}
     assert data["summary"]["files"] == 2
     assert data["summary"]["findings"] == len(data["findings"])
-    keys = {"path", "line", "column", "end_line", "end_column", "code", "rule", "severity",
-            "message", "fix"}
+    keys = {
+        "path",
+        "line",
+        "column",
+        "end_line",
+        "end_column",
+        "code",
+        "rule",
+        "severity",
+        "message",
+        "fix",
+    }
     for f in data["findings"]:
         assert set(f) == keys
         assert f["path"].startswith("seeds/")
@@ -45,7 +55,10 @@ def test_json_contract_on_seeds(tmp_path: Path) -> None:
 
 
 def test_fail_on_warning_and_info(tmp_path: Path) -> None:
-    _page(tmp_path, text=VALID_PAGE + "\n<!-- medlint-disable-next-line invalid-frontmatter -->\nText.\n")
+    _page(
+        tmp_path,
+        text=VALID_PAGE + "\n<!-- medlint-disable-next-line invalid-frontmatter -->\nText.\n",
+    )
     assert invoke(["check", "--offline", "page.md"], cwd=tmp_path).exit_code == 0
     warn = invoke(["check", "--offline", "--fail-on", "warning", "page.md"], cwd=tmp_path)
     assert warn.exit_code == 1
@@ -154,7 +167,10 @@ def test_installed_program_and_module_entry_point(tmp_path: Path) -> None:
     for module in (False, True):
         proc = run_medlint(["check", "--offline", "seeds/"], tmp_path, module=module)
         assert proc.returncode == 1, proc.stderr
-        assert "seeds/lbbc-ado-trastuzumab-emtansine.md:1:1: ML001 [missing-frontmatter]" in proc.stdout
+        assert (
+            "seeds/lbbc-ado-trastuzumab-emtansine.md:1:1: ML001 [missing-frontmatter]"
+            in proc.stdout
+        )
         assert proc.stderr == ""
 
 

@@ -15,8 +15,20 @@ ROOT = Path(__file__).resolve().parents[1]
 @pytest.mark.slow
 def test_wheel_contains_every_subpackage_and_data_file(tmp_path: Path) -> None:
     proc = subprocess.run(
-        [sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(tmp_path), str(ROOT)],
-        capture_output=True, text=True, timeout=300, check=False,
+        [
+            sys.executable,
+            "-m",
+            "build",
+            "--wheel",
+            "--no-isolation",
+            "--outdir",
+            str(tmp_path),
+            str(ROOT),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
     )
     assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
     (wheel,) = tmp_path.glob("medlint-*.whl")
@@ -28,8 +40,10 @@ def test_wheel_contains_every_subpackage_and_data_file(tmp_path: Path) -> None:
         (ROOT / "schemas", "medlint/schemas"),
     ]:
         for path in source.rglob("*"):
-            if path.is_file() and "__pycache__" not in path.parts and path.suffix in (
-                ".py", ".yaml", ".json", ".typed", ".html", ".js", ".css"
+            if (
+                path.is_file()
+                and "__pycache__" not in path.parts
+                and path.suffix in (".py", ".yaml", ".json", ".typed", ".html", ".js", ".css")
             ):
                 expected.add(f"{package}/{path.relative_to(source).as_posix()}")
     missing = sorted(expected - names)

@@ -36,7 +36,8 @@ def test_unused_suppression_is_reported_at_its_comment() -> None:
 def test_range_covers_only_its_lines() -> None:
     text = (
         BROKEN
-        + "<!-- medlint-disable invalid-frontmatter -->\nx\n<!-- medlint-enable invalid-frontmatter -->\n"
+        + "<!-- medlint-disable invalid-frontmatter -->\nx\n"
+        + "<!-- medlint-enable invalid-frontmatter -->\n"
     )
     # The duplicate key is on line 3, before the range: still reported; the range is unused.
     assert sorted(_lint(text)) == [("invalid-frontmatter", 3), ("unused-suppression", 5)]

@@ -19,8 +19,11 @@ import click
 from medlint import __version__
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from medlint.config import LoadedConfig
     from medlint.engine import Settings
+    from medlint.findings import Finding
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 FORMATS = ("text", "json", "sarif", "junit", "github", "gitlab", "markdown", "html")
@@ -79,15 +82,40 @@ def _settings(
 
 def common_options(f: click.decorators.FC) -> click.decorators.FC:
     options = [
-        click.option("--select", multiple=True, help="Only these rules (names or codes; comma-separated or repeated)."),
+        click.option(
+            "--select",
+            multiple=True,
+            help="Only these rules (names or codes; comma-separated or repeated).",
+        ),
         click.option("--ignore", multiple=True, help="Skip these rules (names or codes)."),
-        click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Config file (default: nearest medlint.toml or pyproject.toml)."),
-        click.option("--today", metavar="DATE", envvar="MEDLINT_TODAY", help="Date to judge review currency against (YYYY-MM-DD; env MEDLINT_TODAY)."),
-        click.option("--offline", is_flag=True, help="Never touch the network (remote links are not checked)."),
+        click.option(
+            "--config",
+            "config_path",
+            type=click.Path(dir_okay=False),
+            help="Config file (default: nearest medlint.toml or pyproject.toml).",
+        ),
+        click.option(
+            "--today",
+            metavar="DATE",
+            envvar="MEDLINT_TODAY",
+            help="Date to judge review currency against (YYYY-MM-DD; env MEDLINT_TODAY).",
+        ),
+        click.option(
+            "--offline",
+            is_flag=True,
+            help="Never touch the network (remote links are not checked).",
+        ),
         click.option("--no-cache", is_flag=True, help="Neither read nor write .medlint_cache/."),
-        click.option("--quiet", "-q", is_flag=True, help="Print findings only, no summary when clean."),
+        click.option(
+            "--quiet", "-q", is_flag=True, help="Print findings only, no summary when clean."
+        ),
         click.option("--statistics", is_flag=True, help="Add counts by rule."),
-        click.option("--allow-private", multiple=True, metavar="HOST_OR_CIDR", help="Allow link checks to this non-public host or network (repeatable)."),
+        click.option(
+            "--allow-private",
+            multiple=True,
+            metavar="HOST_OR_CIDR",
+            help="Allow link checks to this non-public host or network (repeatable).",
+        ),
     ]
     for option in reversed(options):
         f = option(f)
@@ -103,9 +131,26 @@ def main() -> None:
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @common_options
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True, help="Output format.")
-@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write the report to this file instead of standard output.")
-@click.option("--fail-on", type=click.Choice(["error", "warning", "info"]), default=None, help="Lowest severity that fails the run (default: error).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="text",
+    show_default=True,
+    help="Output format.",
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the report to this file instead of standard output.",
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(["error", "warning", "info"]),
+    default=None,
+    help="Lowest severity that fails the run (default: error).",
+)
 def check(
     paths: tuple[Path, ...],
     select: tuple[str, ...],
@@ -162,12 +207,9 @@ def _colour() -> bool:
     return sys.stdout.isatty() and "NO_COLOR" not in os.environ
 
 
-def exit_code(findings: list[object], settings: Settings) -> int:
-    from medlint.findings import Finding
-
+def exit_code(findings: Sequence[Finding], settings: Settings) -> int:
     worst = EXIT_OK
     for f in findings:
-        assert isinstance(f, Finding)
         if f.rule == "internal-error":
             return EXIT_ERROR
         if f.severity >= settings.fail_on:
@@ -186,7 +228,13 @@ def rules_cmd(fmt: str) -> None:
     rules = all_rules()
     if fmt == "json":
         rows = [
-            {"code": r.code, "name": r.name, "summary": r.summary, "fix": r.fix, "severity": r.severity.label}
+            {
+                "code": r.code,
+                "name": r.name,
+                "summary": r.summary,
+                "fix": r.fix,
+                "severity": r.severity.label,
+            }
             for r in rules.values()
         ]
         click.echo(json.dumps(rows, indent=2))
@@ -194,7 +242,9 @@ def rules_cmd(fmt: str) -> None:
     width = max(len(r.name) for r in rules.values())
     click.echo(f"{'code':6s}  {'name':{width}s}  {'fix':9s}  {'severity':8s}  summary")
     for r in rules.values():
-        click.echo(f"{r.code:6s}  {r.name:{width}s}  {r.fix:9s}  {r.severity.label:8s}  {r.summary}")
+        click.echo(
+            f"{r.code:6s}  {r.name:{width}s}  {r.fix:9s}  {r.severity.label:8s}  {r.summary}"
+        )
 
 
 @main.command(name="rule")
@@ -214,7 +264,9 @@ def rule_cmd(name: str) -> None:
     if fields:
         click.echo("\n## Options")
         for key, info in fields.items():
-            click.echo(f"- `{key.replace('_', '-')}` (default {info.default!r}): {info.description or ''}")
+            click.echo(
+                f"- `{key.replace('_', '-')}` (default {info.default!r}): {info.description or ''}"
+            )
 
 
 @main.command()
@@ -226,4 +278,6 @@ def schema(config_path: str | None) -> None:
     from medlint import schema as schema_mod
 
     settings = _settings(_load(config_path), (), (), None, None)
-    click.echo(json.dumps(schema_mod.json_schema(settings.ctx.packs, settings.ctx.schema_extra), indent=2))
+    click.echo(
+        json.dumps(schema_mod.json_schema(settings.ctx.packs, settings.ctx.schema_extra), indent=2)
+    )

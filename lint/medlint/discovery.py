@@ -18,8 +18,22 @@ import pathspec
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 ALWAYS_SKIPPED = frozenset(
-    {".git", ".hg", ".svn", "node_modules", ".venv", "venv", "__pycache__", ".medlint_cache",
-     ".tox", ".nox", ".mypy_cache", ".ruff_cache", ".pytest_cache", "site-packages"}
+    {
+        ".git",
+        ".hg",
+        ".svn",
+        "node_modules",
+        ".venv",
+        "venv",
+        "__pycache__",
+        ".medlint_cache",
+        ".tox",
+        ".nox",
+        ".mypy_cache",
+        ".ruff_cache",
+        ".pytest_cache",
+        "site-packages",
+    }
 )
 
 
@@ -37,7 +51,7 @@ def _display(path: Path, cwd: Path) -> str:
         return path.as_posix()
 
 
-def _gitignore_spec(folder: Path) -> pathspec.PathSpec | None:
+def _gitignore_spec(folder: Path) -> pathspec.GitIgnoreSpec | None:
     ignore = folder / ".gitignore"
     try:
         lines = ignore.read_text(encoding="utf-8", errors="replace").splitlines()
@@ -90,7 +104,7 @@ def _walk(
 ) -> Iterator[Discovered]:
     assert callable(excluded)
     # Stack of (folder, [(folder the spec is relative to, spec)...]).
-    specs: list[tuple[Path, pathspec.PathSpec]] = []
+    specs: list[tuple[Path, pathspec.GitIgnoreSpec]] = []
     if respect_gitignore:
         # .gitignore files above the named folder still apply, up to the repository's top.
         for parent in reversed([top, *top.parents]):
@@ -101,7 +115,7 @@ def _walk(
                 specs.append((parent, spec))
             if (parent / ".git").exists():
                 specs = [(parent, spec)] if spec is not None else []
-    stack: list[tuple[Path, list[tuple[Path, pathspec.PathSpec]]]] = [(top, specs)]
+    stack: list[tuple[Path, list[tuple[Path, pathspec.GitIgnoreSpec]]]] = [(top, specs)]
     while stack:
         folder, inherited = stack.pop()
         local = list(inherited)
@@ -127,15 +141,14 @@ def _walk(
                 continue
             if is_dir:
                 subfolders.append(path)
-            elif entry.name.endswith(MARKDOWN_SUFFIXES):
-                if path not in seen:
-                    seen.add(path)
-                    yield Discovered(path, _display(path, cwd))
+            elif entry.name.endswith(MARKDOWN_SUFFIXES) and path not in seen:
+                seen.add(path)
+                yield Discovered(path, _display(path, cwd))
         # Depth-first in name order: push in reverse so the first name is walked first.
         stack.extend((sub, local) for sub in reversed(subfolders))
 
 
-def _ignored(path: Path, is_dir: bool, specs: list[tuple[Path, pathspec.PathSpec]]) -> bool:
+def _ignored(path: Path, is_dir: bool, specs: list[tuple[Path, pathspec.GitIgnoreSpec]]) -> bool:
     for base, spec in specs:
         rel = path.relative_to(base).as_posix()
         if spec.match_file(rel + "/" if is_dir else rel):

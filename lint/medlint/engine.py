@@ -23,7 +23,7 @@ from medlint.discovery import Discovered
 from medlint.document import Document
 from medlint.findings import Finding, Severity, Span
 from medlint.markdown import Link
-from medlint.packs import PackError, RulePacks, load_packs
+from medlint.packs import PackError, load_packs
 from medlint.registry import Context, Rule, all_rules, lookup
 from medlint.text import DecodeFailure, decode
 
@@ -36,7 +36,7 @@ class Settings:
     rules: tuple[Rule, ...]  # every selected rule, configured
     ctx: Context
     selected: frozenset[str]  # names of the selected rules (document and run scope)
-    per_file_ignores: tuple[tuple[pathspec.PathSpec, frozenset[str]], ...] = ()
+    per_file_ignores: tuple[tuple[pathspec.GitIgnoreSpec, frozenset[str]], ...] = ()
     max_file_size: int = 10 * 1024 * 1024
     fail_on: Severity = Severity.ERROR
 
@@ -167,10 +167,14 @@ def build_settings(
     )
 
 
-def file_finding(path: str, rule: tuple[str, str], message: str, line: int = 1, column: int = 1) -> Finding:
+def file_finding(
+    path: str, rule: tuple[str, str], message: str, line: int = 1, column: int = 1
+) -> Finding:
     """A finding about a file as a whole (it cannot be read, a rule crashed on it)."""
     span = Span(start=0, end=0, line=line, column=column, end_line=line, end_column=column)
-    return Finding(path=path, code=rule[0], rule=rule[1], severity=Severity.ERROR, span=span, message=message)
+    return Finding(
+        path=path, code=rule[0], rule=rule[1], severity=Severity.ERROR, span=span, message=message
+    )
 
 
 def read_document(path: Path, display: str, settings: Settings) -> Document | Finding:
@@ -181,8 +185,9 @@ def read_document(path: Path, display: str, settings: Settings) -> Document | Fi
             return file_finding(
                 display,
                 UNREADABLE,
-                f"file is {size / 1048576:.1f} MB, over the {settings.max_file_size / 1048576:.1f} MB "
-                "limit: not checked (raise `max-file-size` if it really is one page)",
+                f"file is {size / 1048576:.1f} MB, over the "
+                f"{settings.max_file_size / 1048576:.1f} MB limit: not checked "
+                "(raise `max-file-size` if it really is one page)",
             )
         raw = path.read_bytes()
     except IsADirectoryError:
@@ -196,9 +201,7 @@ def document_from_bytes(display: str, raw: bytes) -> Document | Finding:
     try:
         decoded = decode(raw)
     except DecodeFailure as exc:
-        return file_finding(
-            display, UNREADABLE, str(exc), exc.line, exc.column
-        )
+        return file_finding(display, UNREADABLE, str(exc), exc.line, exc.column)
     return Document(display, decoded.text, bom=decoded.bom)
 
 
@@ -224,7 +227,9 @@ def check_document(doc: Document, settings: Settings) -> list[Finding]:
 def lint_file(item: Discovered, settings: Settings, *, keep_document: bool = False) -> FileResult:
     result = FileResult(item.display)
     if item.error is not None:
-        result.findings.append(file_finding(item.display, UNREADABLE, f"cannot read folder: {item.error}"))
+        result.findings.append(
+            file_finding(item.display, UNREADABLE, f"cannot read folder: {item.error}")
+        )
         return result
     doc = read_document(item.path, item.display, settings)
     if isinstance(doc, Finding):

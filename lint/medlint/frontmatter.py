@@ -174,8 +174,11 @@ def _nesting_problem(source: str) -> tuple[str, int] | None:
                 return (f"frontmatter nests deeper than {MAX_NESTING} levels: refused unparsed", i)
         elif ch in "]}":
             depth = max(depth - 1, 0)
-    for m in re.finditer(r"^[ \t-]{%d,}" % MAX_INDENT, source, re.MULTILINE):
-        return (f"frontmatter is indented more than {MAX_INDENT} columns: refused unparsed", m.start())
+    for m in re.finditer(rf"^[ \t-]{{{MAX_INDENT},}}", source, re.MULTILINE):
+        return (
+            f"frontmatter is indented more than {MAX_INDENT} columns: refused unparsed",
+            m.start(),
+        )
     return None
 
 
@@ -191,7 +194,7 @@ class _Refused(Exception):
 def _first_alias(source: str, base: int, start: int, end: int) -> tuple[int, int]:
     """Where the first `*alias` is written: composed nodes only know where the anchor was."""
     for event in yaml.parse(source, Loader=_Loader):
-        if isinstance(event, yaml.AliasEvent):
+        if isinstance(event, yaml.AliasEvent) and event.start_mark and event.end_mark:
             return base + event.start_mark.index, base + event.end_mark.index
     return start, end
 
@@ -255,7 +258,9 @@ class _Walker:
         for key_node, value_node in node.value:
             k_start, k_end = self._offsets(key_node)
             if key_node.tag == "tag:yaml.org,2002:merge":
-                raise _Refused("YAML merge keys (`<<`) are not allowed in frontmatter", k_start, k_end)
+                raise _Refused(
+                    "YAML merge keys (`<<`) are not allowed in frontmatter", k_start, k_end
+                )
             if not isinstance(key_node, yaml.ScalarNode):
                 raise _Refused("a frontmatter key must be plain text", k_start, k_end)
             key = str(key_node.value)

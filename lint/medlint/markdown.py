@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 import pyromark
 
@@ -79,7 +80,7 @@ def github_slug(text: str) -> str:
     """GitHub's heading anchor: lower-case, punctuation dropped, spaces to hyphens."""
     out = []
     for ch in text.strip().lower():
-        if ch == " " or ch == "-":
+        if ch in {" ", "-"}:
             out.append("-")
         elif ch == "_" or ch.isalnum() or unicodedata.category(ch).startswith("M"):
             out.append(ch)
@@ -97,10 +98,13 @@ def parse_body(text: str, base: int) -> ParsedBody:
     link_depth = 0
     in_code_block = False
 
-    def chars(r: dict[str, int]) -> tuple[int, int]:
+    def chars(r: Mapping[str, int]) -> tuple[int, int]:
         return to_char(r["start"]), to_char(r["end"])
 
-    for event, rng in pyromark.events_with_range(text, options=_OPTIONS):
+    # pyromark's event union is a deep nest of TypedDicts; inside this loop we read it as the
+    # plain JSON-like data it is. Nothing of it leaves this module untyped.
+    events: Any = pyromark.events_with_range(text, options=_OPTIONS)
+    for event, rng in events:
         if isinstance(event, dict):
             if "Text" in event:
                 if heading_level:
@@ -147,14 +151,16 @@ def parse_body(text: str, base: int) -> ParsedBody:
                     # The heading's range includes its line break; the span should not.
                     while e > s and text[e - 1] in "\r\n":
                         e -= 1
-                    out.headings.append(Heading(heading_level, title.strip(), slug, base + s, base + e))
+                    out.headings.append(
+                        Heading(heading_level, title.strip(), slug, base + s, base + e)
+                    )
                     heading_level = 0
             elif "Html" in event or "InlineHtml" in event:
                 s, _ = chars(rng)
                 _html(text, s, event.get("Html") or event["InlineHtml"], base, out)
 
-    for label, info in pyromark.reference_definitions(text, options=_OPTIONS).items():
-        del label
+    definitions: Any = pyromark.reference_definitions(text, options=_OPTIONS)
+    for info in definitions.values():
         s = to_char(info["span"]["start"])
         e = to_char(info["span"]["end"])
         raw = text[s:e]

@@ -121,7 +121,9 @@ def load_packs(extra: list[Path] | tuple[Path, ...] = ()) -> RulePacks:
         part = _read(text, source)
         for slug, words in part.cancer_types.items():
             if not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", slug):
-                raise PackError(f"{source}: `cancer-types.{slug}`: a slug is lower-case words and hyphens")
+                raise PackError(
+                    f"{source}: `cancer-types.{slug}`: a slug is lower-case words and hyphens"
+                )
             merged.cancer_types.setdefault(slug, []).extend(words)
         merged.languages.extend(part.languages)
         merged.credentials.extend(part.credentials)

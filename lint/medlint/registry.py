@@ -109,7 +109,9 @@ def register(cls: type[Rule]) -> type[Rule]:
         raise TypeError(f"rule {cls.__name__} docstring lacks headings: {', '.join(missing)}")
     for other in _REGISTRY.values():
         if other.code == cls.code or other.name == cls.name:
-            raise TypeError(f"rule {cls.name} ({cls.code}) collides with {other.name} ({other.code})")
+            raise TypeError(
+                f"rule {cls.name} ({cls.code}) collides with {other.name} ({other.code})"
+            )
     _REGISTRY[cls.name] = cls
     return cls
 
@@ -118,7 +120,7 @@ def all_rules() -> dict[str, type[Rule]]:
     """Every registered rule by name, in code order; imports medlint.checks on first use."""
     global _loaded
     if not _loaded:
-        import medlint.checks as checks
+        from medlint import checks
 
         for mod in pkgutil.iter_modules(checks.__path__):
             importlib.import_module(f"medlint.checks.{mod.name}")

@@ -87,7 +87,9 @@ def _iso_date(value: object) -> object:
 
 def _http_url(value: str) -> str:
     if not re.fullmatch(r"https?://[^\s/?#]+\.[^\s/?#]+(?:[/?#]\S*)?", value):
-        raise ValueError(f"must be an absolute http(s) URL such as https://www.cancer.gov/…; got `{value}`")
+        raise ValueError(
+            f"must be an absolute http(s) URL such as https://www.cancer.gov/…; got `{value}`"
+        )
     return value
 
 
@@ -106,14 +108,25 @@ def build_model(
     cancer_types: tuple[str, ...], languages: tuple[str, ...], extra: tuple[tuple[str, str], ...]
 ) -> type[BaseModel]:
     """The profile model for these vocabularies and extra fields."""
-    cancer = Literal[cancer_types] if cancer_types else str  # type: ignore[valid-type]
-    lang = Literal[languages] if languages else str  # type: ignore[valid-type]
-    date = Annotated[dt.date, BeforeValidator(_iso_date), Field(json_schema_extra={"format": "date"})]
+    # Vocabularies come from rule packs at run time, so these types are built dynamically.
+    cancer: Any = Literal[cancer_types] if cancer_types else str
+    lang: Any = Literal[languages] if languages else str
+    date = Annotated[
+        dt.date, BeforeValidator(_iso_date), Field(json_schema_extra={"format": "date"})
+    ]
     fields: dict[str, Any] = {
         "title": (Annotated[NonEmpty, AfterValidator(_nonblank)], ...),
-        "url": (Annotated[NonEmpty, AfterValidator(_http_url), Field(json_schema_extra={"format": "uri"})], ...),
+        "url": (
+            Annotated[
+                NonEmpty, AfterValidator(_http_url), Field(json_schema_extra={"format": "uri"})
+            ],
+            ...,
+        ),
         "source": (Annotated[NonEmpty, AfterValidator(_nonblank)], ...),
-        "sourceType": (Annotated[str, StringConstraints(strict=True, pattern=r"^\d{2}_[a-z0-9_]+$")], ...),
+        "sourceType": (
+            Annotated[str, StringConstraints(strict=True, pattern=r"^\d{2}_[a-z0-9_]+$")],
+            ...,
+        ),
         "audienceLevel": (Literal[AUDIENCE], ...),
         "language": (lang, ...),
         "cancerTypes": (Annotated[list[cancer], Field(min_length=1)], ...),
@@ -130,7 +143,7 @@ def build_model(
         fields[name] = (Annotated[annotation, Field(description=DESCRIPTIONS[name])], default)
     for name, type_name in extra:
         fields[name] = (EXTRA_FIELD_TYPES[type_name] | None, None)
-    model: type[BaseModel] = create_model(  # type: ignore[call-overload]
+    model: type[BaseModel] = create_model(
         "Frontmatter",
         __config__=ConfigDict(extra="forbid", strict=False, title="medlint frontmatter"),
         __doc__="Frontmatter of a medlint patient-education page (default profile).",
@@ -279,16 +292,25 @@ def _message(loc: tuple[str | int, ...], err: Any, packs: RulePacks) -> str:
     if kind == "literal_error":
         if key == "cancerTypes":
             options = _choices(tuple(packs.cancer_types))
-            return f"{where} must be a cancer type from the vocabulary ({options}); got `{_show(value)}`"
+            return (
+                f"{where} must be a cancer type from the vocabulary ({options}); "
+                f"got `{_show(value)}`"
+            )
         if key == "language":
-            return f"{where} must be a two-letter ISO 639-1 code such as en or es; got `{_show(value)}`"
+            return (
+                f"{where} must be a two-letter ISO 639-1 code such as en or es; "
+                f"got `{_show(value)}`"
+            )
         expected = re.findall(r"'([^']*)'", err["ctx"]["expected"]) if "ctx" in err else []
         return f"{where} must be one of {', '.join(expected)}; got `{_show(value)}`"
     if kind == "string_pattern_mismatch":
         if key == "version":
             return f"{where} must be `v` followed by digits, such as v1; got `{_show(value)}`"
         if key == "sourceType":
-            return f"{where} must look like `02_nci_core` (two digits, underscore, lower-case words); got `{_show(value)}`"
+            return (
+                f"{where} must look like `02_nci_core` (two digits, underscore, lower-case "
+                f"words); got `{_show(value)}`"
+            )
     if kind in ("too_short", "string_too_short"):
         if isinstance(value, list):
             return f"{where} must list at least one entry"
@@ -297,6 +319,11 @@ def _message(loc: tuple[str | int, ...], err: Any, packs: RulePacks) -> str:
         msg = str(err.get("msg", "")).removeprefix("Value error, ")
         return f"{where} {msg}"
     if kind in ("string_type", "list_type", "dict_type", "model_type"):
-        expected = {"string_type": "text", "list_type": "a list", "dict_type": "a mapping", "model_type": "text or a mapping"}[kind]
-        return f"{where} must be {expected}; got `{_show(value)}`"
+        wanted = {
+            "string_type": "text",
+            "list_type": "a list",
+            "dict_type": "a mapping",
+            "model_type": "text or a mapping",
+        }[kind]
+        return f"{where} must be {wanted}; got `{_show(value)}`"
     return f"{where}: {err.get('msg', 'invalid value')}; got `{_show(value)}`"

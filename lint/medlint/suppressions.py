@@ -19,7 +19,8 @@ from medlint.document import Document
 from medlint.findings import Finding, Span
 
 _DIRECTIVE = re.compile(
-    r"^\s*medlint-(disable-next-line|disable-file|disable|enable)\b(.*?)(?:\s--\s.*)?\s*$", re.DOTALL
+    r"^\s*medlint-(disable-next-line|disable-file|disable|enable)\b(.*?)(?:\s--\s.*)?\s*$",
+    re.DOTALL,
 )
 
 UNUSED_CODE = "ML011"

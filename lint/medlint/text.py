@@ -31,7 +31,7 @@ class Decoded:
 
 
 def decode(raw: bytes) -> Decoded:
-    """UTF-8 with or without a BOM; the BOM is kept aside so offsets start at the first character."""
+    """UTF-8 with or without a BOM, kept aside so offsets start at the first character."""
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -42,7 +42,8 @@ def decode(raw: bytes) -> Decoded:
             why = "file looks binary, not like Markdown text"
             line, column = 1, 1
         else:
-            why = f"file is not valid UTF-8 (byte 0x{raw[exc.start]:02x} at line {line}): save it as UTF-8"
+            byte = raw[exc.start]
+            why = f"file is not valid UTF-8 (byte 0x{byte:02x} at line {line}): save it as UTF-8"
         raise DecodeFailure(why, line, column) from None
     if text.startswith(BOM):
         return Decoded(text[1:], True)

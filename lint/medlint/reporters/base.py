@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from medlint.findings import Applicability, Finding, Severity
@@ -30,8 +31,16 @@ class Report:
     unchecked_links: int = 0  # links that could not be judged (no network, timeouts)
     unchecked_reason: str | None = None
     pages: tuple[PageInfo, ...] = ()
-    rule_meta: dict[str, tuple[str, str, str, str]] = field(default_factory=dict)
+    rule_meta: Mapping[str, tuple[str, str, str, str]] = field(default_factory=dict)
     # rule name -> (code, summary, fix availability, default severity)
+    # The run's `--fail-on`: JUnit fails a test only for findings that fail the run, and the HTML
+    # and Markdown verdicts judge by it.
+    fail_on: Severity = Severity.ERROR
+    # The paths as named on the command line, for report headers ("seeds/").
+    targets: tuple[str, ...] = ()
+    # Path from the folder the report file is written to back to the working directory (with a
+    # trailing "/", or "" when it is the same folder), so the HTML report's links to files work.
+    link_base: str = ""
 
     def count(self, severity: Severity) -> int:
         return sum(1 for f in self.findings if f.severity == severity)
