@@ -216,7 +216,7 @@ class Chain:
         self, method: str, url: str, host: str, attempts_left: int
     ) -> tuple[int, httpx.Headers]:
         if self._remaining <= 0:
-            raise _Transient("unchecked", f"timed out (deadline {self._limits.timeout:g} s)")
+            raise _Transient("unchecked", "timed out")
         limit = self._remaining / max(1, attempts_left)
         async with self._gate.slot(host), self._global:
             loop = asyncio.get_running_loop()

@@ -174,8 +174,12 @@ class AllowList:
             except ValueError as exc:
                 raise ValueError(f"allow_private entry {entry!r} is not a host or CIDR") from exc
 
+    def names(self, host: str) -> bool:
+        """Whether `host` itself (not an address) was named by the operator."""
+        return normalise_host(host) in self._names
+
     def allows(self, host: str, ip: IPAddress) -> bool:
-        if normalise_host(host) in self._names:
+        if self.names(host):
             return True
         candidates: list[IPAddress] = [ip]
         if isinstance(ip, ipaddress.IPv6Address) and (inner := embedded_ipv4(ip)) is not None:
@@ -218,6 +222,10 @@ class AddressGuard:
         if literal is not None:
             self.check(host, literal)
             return [str(literal)]
+        name = normalise_host(host)
+        if (name == "localhost" or name.endswith(".localhost")) and not self.allow.names(name):
+            # RFC 6761: always loopback, whatever a (possibly hostile) DNS server says.
+            raise BlockedAddress(f"blocked: {host} is a loopback name")
         resolver = self._resolver or system_resolve  # looked up per call: the test seam
         try:
             answers = await resolver(host, port)

@@ -14,6 +14,7 @@ for an identical one with our backend; `tests/links` prove the swap is in effect
 from __future__ import annotations
 
 import errno
+import functools
 import ssl
 import urllib.request
 from collections.abc import Iterable
@@ -102,6 +103,12 @@ def _errno_of(exc: BaseException) -> int | None:
     return None
 
 
+@functools.cache
+def _ssl_context() -> ssl.SSLContext:
+    """Loading the CA bundle costs ~50 ms; one verifying context serves every run."""
+    return httpx.create_ssl_context(trust_env=False)
+
+
 class GuardedTransport(httpx.AsyncHTTPTransport):
     """An AsyncHTTPTransport whose pool (direct or via an HTTP proxy) uses GuardedBackend."""
 
@@ -111,8 +118,8 @@ class GuardedTransport(httpx.AsyncHTTPTransport):
         limits: httpx.Limits,
         proxy: httpx.Proxy | None = None,
     ) -> None:
-        super().__init__(trust_env=False, limits=limits)
-        context = httpx.create_ssl_context(trust_env=False)
+        context = _ssl_context()
+        super().__init__(verify=context, trust_env=False, limits=limits)
         if proxy is None:
             self._pool = httpcore.AsyncConnectionPool(
                 ssl_context=context,
