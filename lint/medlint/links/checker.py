@@ -195,6 +195,7 @@ async def _check_live(
     client = build_client(
         guard,
         max_connections=settings.max_concurrency,
+        per_host=settings.per_host,
         user_agent=settings.user_agent,
         use_env_proxy=settings.use_env_proxy,
     )

@@ -236,8 +236,7 @@ class Chain:
                 self.requests += 1
                 self.answered = True
                 answer = (response.status_code, response.headers)
-                if method == "GET":
-                    await _drain_small(response, self._limits.max_body)
+                await _drain_small(response, method, self._limits.max_body)
         except TimeoutError:
             if answer is None:
                 self.requests += 1
@@ -256,15 +255,18 @@ class Chain:
         return answer
 
 
-async def _drain_small(response: httpx.Response, max_body: int) -> None:
-    """Read a short declared body (raw, never decoded) so the connection can be reused.
+async def _drain_small(response: httpx.Response, method: str, max_body: int) -> None:
+    """Read a short body (raw, never decoded) so that the connection can be reused.
 
-    Anything longer or of unknown length is left unread: closing the response drops the
+    A HEAD answer has no body but must still be read to its end, or httpcore drops the
+    connection. A GET body is read only when its declared length is at most `max_body`;
+    anything longer or of unknown length is left unread, and closing the response drops the
     connection, which is cheaper than downloading an unbounded (or gzip-bomb) body.
     """
-    length = response.headers.get("content-length", "")
-    if not length.isdigit() or int(length) > max_body:
-        return
+    if method != "HEAD":
+        length = response.headers.get("content-length", "")
+        if not length.isdigit() or int(length) > max_body:
+            return
     received = 0
     async for chunk in response.aiter_raw():
         received += len(chunk)

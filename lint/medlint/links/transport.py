@@ -149,6 +149,37 @@ class GuardedTransport(httpx.AsyncHTTPTransport):
         )
 
 
+class PerOriginTransport(httpx.AsyncBaseTransport):
+    """One small guarded pool per origin instead of one big pool for the run.
+
+    httpcore's pool scans every connection it holds for every request it places (and probes
+    each idle socket), so one pool shared by hundreds of hosts costs O(connections) per request
+    and evicts other hosts' keep-alive connections when full. A pool per origin never holds more
+    than the per-host limit, keeps its connections alive, and makes the scan trivial.
+    """
+
+    def __init__(self, guard: AddressGuard, per_origin: int) -> None:
+        self._guard = guard
+        self._limits = httpx.Limits(
+            max_connections=per_origin,
+            max_keepalive_connections=per_origin,
+            keepalive_expiry=5.0,
+        )
+        self._pools: dict[tuple[str, str, int | None], GuardedTransport] = {}
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        origin = (request.url.scheme, request.url.host, request.url.port)
+        pool = self._pools.get(origin)
+        if pool is None:
+            pool = self._pools[origin] = GuardedTransport(self._guard, self._limits)
+        return await pool.handle_async_request(request)
+
+    async def aclose(self) -> None:
+        pools, self._pools = list(self._pools.values()), {}
+        for pool in pools:
+            await pool.aclose()
+
+
 class ProxyRoutingTransport(httpx.AsyncBaseTransport):
     """Routes by the environment's proxy settings, pre-checking targets the proxy will resolve.
 
@@ -157,9 +188,9 @@ class ProxyRoutingTransport(httpx.AsyncBaseTransport):
     proxy. That is why proxies are off unless the operator turns them on.
     """
 
-    def __init__(self, guard: AddressGuard, limits: httpx.Limits) -> None:
+    def __init__(self, guard: AddressGuard, limits: httpx.Limits, per_origin: int) -> None:
         self._guard = guard
-        self._direct = GuardedTransport(guard, limits)
+        self._direct = PerOriginTransport(guard, per_origin)
         proxies = urllib.request.getproxies_environment()
         self._no_proxy = [
             entry.strip().lstrip(".").lower()
@@ -186,7 +217,8 @@ class ProxyRoutingTransport(httpx.AsyncBaseTransport):
         return any(entry in ("*", name) or name.endswith("." + entry) for entry in self._no_proxy)
 
     async def aclose(self) -> None:
-        for transport in (self._direct, *self._via.values()):
+        await self._direct.aclose()
+        for transport in self._via.values():
             await transport.aclose()
 
 
@@ -198,10 +230,11 @@ def build_client(
     guard: AddressGuard,
     *,
     max_connections: int,
+    per_host: int,
     user_agent: str,
     use_env_proxy: bool,
 ) -> httpx.AsyncClient:
-    """One client per run: shared pool, no automatic redirects, no env proxies unless asked."""
+    """One client per run: a pool per origin, no automatic redirects, env proxies only if asked."""
     limits = httpx.Limits(
         max_connections=max_connections,
         max_keepalive_connections=max_connections,
@@ -209,9 +242,9 @@ def build_client(
     )
     transport: httpx.AsyncBaseTransport
     if use_env_proxy:
-        transport = ProxyRoutingTransport(guard, limits)
+        transport = ProxyRoutingTransport(guard, limits, per_host)
     else:
-        transport = GuardedTransport(guard, limits)
+        transport = PerOriginTransport(guard, per_host)
     return httpx.AsyncClient(
         transport=transport,
         trust_env=False,
