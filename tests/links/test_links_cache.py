@@ -185,3 +185,12 @@ def test_concurrent_writers_in_two_processes(tmp_path: Path) -> None:
             for i in range(50)]  # fmt: skip
     assert len(cache.get_many(keys)) == 2000
     cache.close()
+
+
+def test_cached_answer_never_bypasses_a_stricter_guard(server: LinkServer, tmp_path: Path) -> None:
+    url = server.url("/ok")
+    check_urls([url], settings_for(tmp_path))
+    stricter = dataclasses.replace(settings_for(tmp_path), allow_private=())
+    result = check_urls([url], stricter)[url]
+    assert (result.status, result.from_cache) == ("blocked", False)
+    assert server.hits["/ok"] == 1

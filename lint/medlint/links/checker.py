@@ -35,6 +35,7 @@ from typing import Literal
 
 from medlint import __version__
 from medlint.links.cache import CachedAnswer, CachedStatus, LinkCache
+from medlint.links.errors import BlockedAddress
 from medlint.links.fetch import Chain, FetchLimits, HostGate, Outcome
 from medlint.links.guard import AddressGuard, Resolver
 from medlint.links.policy import FAILURE_TTL
@@ -49,22 +50,27 @@ _CACHEABLE: dict[str, CachedStatus] = {"ok": "ok", "redirected": "redirected", "
 
 @dataclass(frozen=True)
 class LinkSettings:
-    """How remote links are checked; every field maps to a config key / CLI option."""
+    """How remote links are checked; every field maps to a config key / CLI option.
 
-    timeout: float = 10.0
-    max_concurrency: int = 64
-    per_host: int = 8
-    host_spacing: float = 0.0
-    retries: int = 2
+    `timeout` is the whole budget of one URL: every attempt, retry wait and redirect hop comes
+    out of it (time queued behind other URLs does not). Each attempt gets an equal share of
+    what is left, so with the defaults a silent server is tried three times for ~3.3 s each.
+    """
+
+    timeout: float = 10.0  # seconds per URL, retries and redirects included
+    max_concurrency: int = 64  # requests in flight across the run
+    per_host: int = 8  # requests in flight per host
+    host_spacing: float = 0.0  # minimum seconds between request starts to one host
+    retries: int = 2  # extra attempts after 429, 5xx (not 501/505), timeouts, resets
     max_redirects: int = 10
-    retry_after_cap: float = 10.0
-    allow_private: tuple[str, ...] = ()
-    exclude: tuple[str, ...] = ()
-    cache_dir: Path | None = Path(".medlint_cache")
-    cache_ttl: float = 86400.0
+    retry_after_cap: float = 10.0  # a longer Retry-After is not waited for: the 429 stands
+    allow_private: tuple[str, ...] = ()  # host names, addresses or CIDRs the guard lets through
+    exclude: tuple[str, ...] = ()  # regexes (re.search on the URL as written): not contacted
+    cache_dir: Path | None = Path(".medlint_cache")  # None: no cache (--no-cache)
+    cache_ttl: float = 86400.0  # successes; broken answers are kept min(1 h, cache_ttl)
     user_agent: str = f"medlint/{__version__} (+link checker)"
-    use_env_proxy: bool = False
-    max_body: int = 64 * 1024
+    use_env_proxy: bool = False  # HTTP(S)_PROXY / NO_PROXY honoured only when True
+    max_body: int = 64 * 1024  # bytes; bodies are read only to reuse connections, never decoded
 
     def __post_init__(self) -> None:
         if self.timeout <= 0 or self.max_concurrency < 1 or self.per_host < 1:
@@ -126,11 +132,16 @@ async def run_checks(
             done[url] = _result(url, "excluded", reason=f"excluded by pattern {pattern.pattern}")
             continue
         try:
-            keys[url] = prepare_url(url)
+            key = prepare_url(url)
+            guard.precheck(host_of(key))
         except MalformedURL as exc:
             done[url] = _result(url, "broken", reason=str(exc))
         except UnsupportedScheme as exc:
             done[url] = _result(url, "unchecked", reason=str(exc))
+        except BlockedAddress as exc:
+            done[url] = _result(url, "blocked", reason=exc.reason)
+        else:
+            keys[url] = key
     pending = list(dict.fromkeys(keys.values()))
     cache = LinkCache.open(settings.cache_dir, clock) if settings.cache_dir else None
     try:

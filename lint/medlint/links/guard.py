@@ -212,20 +212,31 @@ class AddressGuard:
         if reason is not None and not self.allow.allows(host, ip):
             raise BlockedAddress(f"blocked: {ip} is {reason}")
 
+    def precheck(self, host: str) -> IPAddress | None:
+        """Judge what needs no DNS: literal addresses and localhost names; the literal or None.
+
+        The checker calls this before consulting its cache, so a cached answer can never
+        bypass a guard that is stricter than the one in force when it was stored.
+        """
+        literal = parse_host_ip(host)
+        if literal is not None:
+            self.check(host, literal)
+            return literal
+        name = normalise_host(host)
+        if (name == "localhost" or name.endswith(".localhost")) and not self.allow.names(name):
+            # RFC 6761: always loopback, whatever a (possibly hostile) DNS server says.
+            raise BlockedAddress(f"blocked: {host} is a loopback name")
+        return None
+
     async def resolve(self, host: str, port: int) -> list[str]:
         """Checked addresses for `host`, in resolver order; raises a LinkFailure otherwise.
 
         If ANY answer is blocked the whole name is refused: a rebinding attacker who mixes one
         public and one private answer must not get a coin toss.
         """
-        literal = parse_host_ip(host)
+        literal = self.precheck(host)
         if literal is not None:
-            self.check(host, literal)
             return [str(literal)]
-        name = normalise_host(host)
-        if (name == "localhost" or name.endswith(".localhost")) and not self.allow.names(name):
-            # RFC 6761: always loopback, whatever a (possibly hostile) DNS server says.
-            raise BlockedAddress(f"blocked: {host} is a loopback name")
         resolver = self._resolver or system_resolve  # looked up per call: the test seam
         try:
             answers = await resolver(host, port)
