@@ -81,7 +81,7 @@ def find_config(start: Path) -> Path | None:
         if pyproject.is_file():
             try:
                 data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
-            except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+            except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError):
                 continue
             if "medlint" in data.get("tool", {}):
                 return pyproject
@@ -98,6 +98,8 @@ def load_config(explicit: Path | None, cwd: Path) -> LoadedConfig:
         raise ConfigError(f"{path}: cannot read config: {exc.strerror}") from None
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    except RecursionError:  # tomllib recurses once per nested array or inline table
+        raise ConfigError(f"{path}: not valid TOML: nested too deeply") from None
     prefix = ""
     if path.name == "pyproject.toml":
         data = data.get("tool", {}).get("medlint", {})

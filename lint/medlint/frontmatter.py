@@ -23,6 +23,7 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
 MAX_FRONTMATTER_CHARS = 256 * 1024
 MAX_NESTING = 64
 MAX_INDENT = 256
+MAX_NODES = 10_000  # keys, items and values; real pages hold under a hundred
 
 _OPEN = re.compile(r"---[ \t]*(?:\r\n|\r|\n)")
 # A closing fence starts a line; `^` alone would miss lines ended by a lone CR.
@@ -179,7 +180,45 @@ def _nesting_problem(source: str) -> tuple[str, int] | None:
             f"frontmatter is indented more than {MAX_INDENT} columns: refused unparsed",
             m.start(),
         )
+    return _event_problem(source)
+
+
+def _event_problem(source: str) -> tuple[str, int] | None:
+    """Exact depth and node count from libyaml's parser events, before anything is composed.
+
+    The scan above is fooled by brackets in quotes or comments (`[']',` nests while it counts
+    zero) and by compact `? `/`- ? ` nesting on one line, and the C composer recurses once per
+    level: it overflowed the C stack on such input. The parser keeps its stack on the heap, so
+    walking its events is safe at any depth. Every collection needs one of `[{-?:`, so a small
+    block with few of them can neither nest deeply nor hold many values: it skips the walk.
+    """
+    if len(source) <= MAX_NODES // 2 and sum(map(source.count, "[{-?:")) <= MAX_NESTING:
+        return None
+    depth = nodes = 0
+    try:
+        for event in yaml.parse(source, Loader=_Loader):
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_NESTING:
+                    deep = f"frontmatter nests deeper than {MAX_NESTING} levels: refused unparsed"
+                    return (deep, _index(event))
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+            if isinstance(event, yaml.NodeEvent):
+                nodes += 1
+                if nodes > MAX_NODES:
+                    many = f"frontmatter holds more than {MAX_NODES:,} values: refused unparsed"
+                    return (many, _index(event))
+    except yaml.YAMLError:
+        return None  # composing reports the syntax error at its place
     return None
+
+
+def _index(event: yaml.Event) -> int:
+    return event.start_mark.index if event.start_mark is not None else 0
+
+
+_ALIAS_REFUSED = "YAML aliases (`*name`) are not allowed in frontmatter: write the value out"
 
 
 class _Refused(Exception):
@@ -220,12 +259,7 @@ class _Walker:
     def build(self, node: yaml.Node, path: KeyPath) -> YamlValue:
         if id(node) in self.seen:
             start, end = self._offsets(node)
-            raise _Refused(
-                "YAML aliases (`*name`) are not allowed in frontmatter: write the value out",
-                start,
-                end,
-                alias=True,
-            )
+            raise _Refused(_ALIAS_REFUSED, start, end, alias=True)
         self.seen.add(id(node))
         if node.tag not in _CORE_TAGS:
             start, end = self._offsets(node)
@@ -263,6 +297,9 @@ class _Walker:
                 )
             if not isinstance(key_node, yaml.ScalarNode):
                 raise _Refused("a frontmatter key must be plain text", k_start, k_end)
+            if id(key_node) in self.seen:  # `*name` used as a key: an alias like any other
+                raise _Refused(_ALIAS_REFUSED, k_start, k_end, alias=True)
+            self.seen.add(id(key_node))
             key = str(key_node.value)
             v_start, v_end = self._offsets(value_node)
             if key in out:

@@ -94,6 +94,8 @@ def _read(text: str, source: str) -> _PackFile:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         raise PackError(f"{source}: not valid YAML: {exc}") from None
+    except RecursionError:  # the pure-Python loader recurses once per nesting level
+        raise PackError(f"{source}: not valid YAML: nested too deeply") from None
     if data is None:
         data = {}
     try:
