@@ -281,10 +281,12 @@ class _Walker:
         try:
             value: YamlValue = self._constructor.construct_object(node)
         except (yaml.YAMLError, ValueError, OverflowError) as exc:
+            if node.tag == "tag:yaml.org,2002:timestamp":
+                # `2025-13-01` looks like a date but is none: keep the text, so the schema rule
+                # reports the field ("not a real date") instead of refusing the whole block.
+                return str(node.value)
             start, end = self._offsets(node)
             raise _Refused(f"YAML value cannot be read: {exc}", start, end) from None
-        if isinstance(value, dt.datetime):
-            return value
         return value
 
     def _mapping(self, node: yaml.MappingNode, path: KeyPath) -> dict[str, YamlValue]:
