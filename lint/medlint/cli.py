@@ -188,6 +188,80 @@ def check(
     raise SystemExit(exit_code(run.findings, settings))
 
 
+@main.command(name="fix")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@common_options
+@click.option("--unsafe-fixes", is_flag=True, help="Also apply fixes that may change meaning.")
+@click.option("--diff", "show_diff", is_flag=True, help="Print a unified diff; write nothing.")
+@click.option(
+    "--check", "check_only", is_flag=True, help="Write nothing; exit 1 if a file would change."
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(["error", "warning", "info"]),
+    default=None,
+    help="Lowest severity of remaining findings that fails the run (default: error).",
+)
+def fix_cmd(
+    paths: tuple[Path, ...],
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    config_path: str | None,
+    today: str | None,
+    offline: bool,
+    no_cache: bool,
+    quiet: bool,
+    statistics: bool,
+    allow_private: tuple[str, ...],
+    unsafe_fixes: bool,
+    show_diff: bool,
+    check_only: bool,
+    fail_on: str | None,
+) -> None:
+    """Fix PATHS (default: the current folder): safe fixes, or all with --unsafe-fixes."""
+    from medlint.fixer import run_fix
+    from medlint.reporters.text import clean
+    from medlint.runner import collect
+
+    del offline, no_cache, statistics, allow_private  # fix never touches the network
+    loaded = _load(config_path)
+    settings = _settings(loaded, select, ignore, today, fail_on)
+    items = collect(list(paths) or [Path(".")], Path.cwd(), loaded.config, loaded.root)
+    write = not (show_diff or check_only)
+    # A progress bar only for a person at a terminal waiting on a long run; never in CI logs.
+    if len(items) >= 300 and sys.stderr.isatty() and not os.environ.get("CI"):
+        with click.progressbar(length=len(items), label="Fixing", file=sys.stderr) as bar:
+            run = run_fix(
+                items,
+                settings,
+                unsafe=unsafe_fixes,
+                write=write,
+                diff=show_diff,
+                progress=lambda done, total: bar.update(1),
+            )
+    else:
+        run = run_fix(items, settings, unsafe=unsafe_fixes, write=write, diff=show_diff)
+    for file in run.files:
+        if file.diff:
+            click.echo(file.diff, nl=False)
+        if file.problem is not None:
+            click.echo(f"{clean(file.display)}: {file.problem}", err=True)
+    remaining = run.remaining
+    if not show_diff:
+        for f in remaining:
+            sev = "" if f.severity.label == "error" else f" ({f.severity.label})"
+            click.echo(
+                f"{clean(f.path)}:{f.span.line}:{f.span.column}: {f.code} [{f.rule}]{sev} "
+                f"{clean(f.message)}"
+            )
+    if not (quiet and not remaining and not run.would_change):
+        click.echo(run.summary(), err=show_diff)
+    code = exit_code(remaining, settings)
+    if code == EXIT_OK and ((not write and run.would_change) or any(f.problem for f in run.files)):
+        code = EXIT_FINDINGS
+    raise SystemExit(code)
+
+
 def render(report: object, fmt: str, *, quiet: bool = False, colour: bool = False) -> str:
     from importlib import import_module
 

@@ -23,4 +23,8 @@ def link_phase(
     out: RunResult,
 ) -> None:
     """Add run-scope findings to each FileResult (before suppressions are applied)."""
-    del results, settings, config, options, out
+    # Local part (content rules): links to files and anchors of the repository, no network.
+    from medlint.checks.relative_link import run_phase as local_links
+
+    local_links(results, settings)
+    del config, options, out

@@ -1,0 +1,282 @@
+"""relative-link: every link that can be judged without the network.
+
+Two halves, because a check never touches the disk. The rule's own `check` judges what the page
+shows alone: protocol-relative `//host/x` links and `#fragment` links to this page's headings.
+`local_link_findings` (called by the run's link phase, and by the fixer for each page it fixes)
+judges links to files: root-relative and relative paths resolved case-sensitively against the
+repository, and fragments into other Markdown pages.
+
+Links inside code spans and blocks are text: the Markdown parser never reports them as links.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+from urllib.parse import unquote, urlsplit
+
+from medlint.document import Document
+from medlint.findings import Edit, Finding
+from medlint.markdown import Link
+from medlint.registry import Context, Rule, register
+
+if TYPE_CHECKING:
+    from medlint.engine import FileResult, Settings
+
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
+_MARKDOWN = (".md", ".markdown")
+
+
+def _fragment_missing(fragment: str, anchors: frozenset[str] | set[str]) -> bool:
+    """Whether `#fragment` names no anchor (GitHub matches case-insensitively; so do we)."""
+    wanted = unquote(fragment)
+    if wanted in ("", "top") or wanted in anchors:
+        return False
+    lowered = wanted.lower()
+    return not any(a.lower() == lowered for a in anchors)
+
+
+def _suggest(fragment: str, anchors: frozenset[str] | set[str]) -> str:
+    close = difflib.get_close_matches(unquote(fragment).lower(), sorted(anchors), n=1, cutoff=0.6)
+    return f"; did you mean `#{close[0]}`?" if close else ""
+
+
+def page_origin(doc: Document) -> str | None:
+    """`scheme://host` of the page's own `url`, when it is an absolute http(s) URL."""
+    url = doc.meta.get("url")
+    if not isinstance(url, str):
+        return None
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("http", "https") or not parts.netloc or " " in parts.netloc:
+        return None
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+@register
+class RelativeLink(Rule):
+    """A link that fails without going to the network: a missing file or anchor.
+
+    ## What it does
+    Reports a root-relative link (`/Common/PopUps/popDefinition.aspx?id=…`) or relative link
+    (`../drugs/kadcyla.md`) that resolves to no file of the repository (case-sensitive, as on
+    Linux and GitHub; the repository is the nearest folder holding `.git`, else the working
+    folder), a protocol-relative link (`//host/x`), and a `#fragment`, in this page or another,
+    that matches no heading (GitHub-style slugs) or HTML `id`. Links inside code are text.
+
+    ## Why it matters
+    A root-relative link copied from a website works on that site only: in the repository, a
+    preview or a PDF it leads nowhere. A protocol-relative link breaks in any page not served
+    over http(s), and a stale `#anchor` drops the reader at the top of a long page.
+
+    ## Example
+    ```markdown
+    - [Breast cancer](/Common/PopUps/popDefinition.aspx?id=444971)
+    ```
+    Use instead (page `url` on https://www.cancer.gov):
+    ```markdown
+    - [Breast cancer](https://www.cancer.gov/Common/PopUps/popDefinition.aspx?id=444971)
+    ```
+
+    ## Fix
+    Safe: a root-relative link becomes absolute against the origin (scheme and host) of the
+    page's own `url`, which is where the page was published. Other findings have no fix.
+    """
+
+    code = "ML201"
+    name = "relative-link"
+    summary = "link to a missing file or anchor, or protocol-relative link"
+    fix = "sometimes"
+
+    def check(self, doc: Document, ctx: Context) -> Iterator[Finding]:
+        anchors = doc.body.anchors
+        for link in doc.body.links:
+            target = link.target.strip()
+            if target.startswith("//"):
+                yield self.finding(
+                    doc,
+                    doc.span(link.start, link.end),
+                    f"protocol-relative link `{target}` depends on how the page is opened: "
+                    f"write it with `https:`",
+                )
+            elif target.startswith("#") and _fragment_missing(target[1:], anchors):
+                yield self.finding(
+                    doc,
+                    doc.span(link.start, link.end),
+                    f"`{target}` matches no heading or anchor of this page"
+                    + _suggest(target[1:], anchors),
+                )
+
+
+class LocalFiles:
+    """The repository on disk, as link resolution sees it: case-sensitive, cached listings."""
+
+    def __init__(self, cwd: Path | None = None) -> None:
+        self.cwd = (cwd or Path.cwd()).resolve()
+        self._listings: dict[str, frozenset[str] | None] = {}
+        self._roots: dict[str, Path] = {}
+        self._anchors: dict[str, frozenset[str] | None] = {}
+        # Anchors of pages already parsed in this run, by absolute path.
+        self.known_anchors: dict[str, frozenset[str]] = {}
+
+    def _listing(self, folder: str) -> frozenset[str] | None:
+        if folder not in self._listings:
+            try:
+                self._listings[folder] = frozenset(os.listdir(folder))
+            except OSError:
+                self._listings[folder] = None
+        return self._listings[folder]
+
+    def root_of(self, page: Path) -> Path:
+        """The nearest folder above `page` holding `.git`; the working folder otherwise."""
+        folder = str(page.parent)
+        if folder in self._roots:
+            return self._roots[folder]
+        found = self.cwd
+        for candidate in [page.parent, *page.parent.parents]:
+            if os.path.exists(os.path.join(candidate, ".git")):
+                found = candidate
+                break
+        self._roots[folder] = found
+        return found
+
+    def kind(self, path: str) -> str | None:
+        """ "file" or "dir" when `path` exists with exactly this spelling; None otherwise."""
+        norm = os.path.normpath(path)
+        parent, name = os.path.split(norm)
+        if not name:
+            return "dir" if os.path.isdir(norm) else None
+        if parent and parent != norm and self.kind(parent) != "dir":
+            return None
+        listing = self._listing(parent or ".")
+        if listing is None or name not in listing:
+            return None
+        return "dir" if os.path.isdir(norm) else "file"
+
+    def resolve(self, path: str) -> str | None:
+        """The file a link path means: exact, a folder, or the `.md`/`index.md` a site serves."""
+        if self.kind(path) is not None:
+            return path
+        stripped = path.rstrip("/")
+        for candidate in (
+            stripped + ".md",
+            os.path.join(stripped, "index.md"),
+            os.path.join(stripped, "README.md"),
+        ):
+            if self.kind(candidate) == "file":
+                return candidate
+        return None
+
+    def anchors(self, path: str) -> frozenset[str] | None:
+        """Heading slugs and ids of another Markdown page (None when it cannot be read)."""
+        key = os.path.normpath(path)
+        if key in self.known_anchors:
+            return self.known_anchors[key]
+        if key not in self._anchors:
+            self._anchors[key] = _read_anchors(key)
+        return self._anchors[key]
+
+
+def _read_anchors(path: str) -> frozenset[str] | None:
+    from medlint.text import DecodeFailure, decode
+
+    try:
+        if os.path.getsize(path) > 10 * 1024 * 1024:
+            return None
+        with open(path, "rb") as handle:
+            decoded = decode(handle.read())
+    except (OSError, DecodeFailure):
+        return None
+    return frozenset(Document(path, decoded.text).body.anchors)
+
+
+def local_link_findings(doc: Document, rule: Rule, files: LocalFiles) -> list[Finding]:
+    """Findings for links to files: missing files (case-sensitive) and missing anchors there."""
+    page = Path(doc.path)
+    if not page.is_absolute():
+        page = files.cwd / page
+    out: list[Finding] = []
+    origin: str | None = None
+    origin_known = False
+    for link in doc.body.links:
+        target = link.target.strip()
+        if not target or target.startswith(("#", "//")) or _SCHEME.match(target):
+            continue
+        parts = urlsplit(target)
+        path = unquote(parts.path)
+        if not path:
+            continue
+        if path.startswith("/"):
+            root = files.root_of(page)
+            resolved = files.resolve(os.path.join(root, path.lstrip("/")))
+        else:
+            resolved = files.resolve(os.path.join(page.parent, path))
+        if resolved is None:
+            if not origin_known:
+                origin, origin_known = page_origin(doc), True
+            out.append(_missing(doc, rule, link, target, origin))
+        elif parts.fragment and resolved.endswith(_MARKDOWN):
+            anchors = files.anchors(resolved)
+            if anchors is not None and _fragment_missing(parts.fragment, anchors):
+                out.append(
+                    rule.finding(
+                        doc,
+                        doc.span(link.start, link.end),
+                        f"`#{parts.fragment}` matches no heading or anchor of `{path}`"
+                        + _suggest(parts.fragment, anchors),
+                    )
+                )
+    return out
+
+
+def _missing(doc: Document, rule: Rule, link: Link, target: str, origin: str | None) -> Finding:
+    span = doc.span(link.start, link.end)
+    shown = target if len(target) <= 60 else target[:59] + "…"
+    if not target.startswith("/"):
+        return rule.finding(doc, span, f"relative link `{shown}` resolves to no file")
+    if origin is None:
+        return rule.finding(
+            doc,
+            span,
+            f"root-relative link `{shown}` resolves to no file of the repository",
+            help="give the page a `url` (its published address) so the link can be made absolute",
+        )
+    fix = None
+    if link.exact:
+        fix = rule.make_fix(
+            f"Make the link absolute against {origin}",
+            Edit(start=link.start, end=link.end, replacement=origin + link.target),
+        )
+    return rule.finding(
+        doc,
+        span,
+        f"root-relative link `{shown}` resolves to no file of the repository; the page's "
+        f"site is {origin}",
+        fix=fix,
+    )
+
+
+def disk_check(rule: Rule, files: LocalFiles) -> Callable[[Document], list[Finding]]:
+    """The fixer's hook: judge one page's file links against the disk."""
+
+    def check(doc: Document) -> list[Finding]:
+        return local_link_findings(doc, rule, files)
+
+    return check
+
+
+def run_phase(results: list[FileResult], settings: Settings) -> None:
+    """The link phase's local part: file links of every page of the run, against the disk."""
+    rule = settings.rule(RelativeLink.name)
+    if rule is None:
+        return
+    files = LocalFiles()
+    for result in results:
+        if result.document is not None:
+            files.known_anchors[os.path.normpath(files.cwd / result.path)] = result.anchors
+    for result in results:
+        if result.document is not None:
+            result.findings.extend(local_link_findings(result.document, rule, files))

@@ -1,0 +1,445 @@
+"""Applying fixes: a pure `text -> text` core with the safety proofs black and ruff taught us.
+
+The loop: lint, take every fix allowed at this applicability whose edits overlap no fix already
+taken, apply them all at once, re-parse and lint again, until nothing fixable is left or the
+pass cap is reached (ruff's fixpoint loop). A fix may move text about (a review line becomes a
+frontmatter key), so later passes see the rules' judgement of the new text, not a guess.
+
+Before the result is accepted it must prove three things, and is refused (the original text
+kept, the reason reported) otherwise:
+
+1. every character outside the edited ranges is still there, in order and identical: the loop
+   keeps, for each character of the current text, its offset in the original (or -1 when a fix
+   wrote it), and the final text is compared character by character against the original
+   through that map, so a bug in offsets or edit application cannot slip through;
+2. the frontmatter still parses (and a block that did not parse is no worse than before);
+3. a final pass finds nothing more to fix: the fixes converged.
+
+Suppressed findings are not fixed: a person said the text stays as it is.
+"""
+
+from __future__ import annotations
+
+import bisect
+import difflib
+import itertools
+import re
+from array import array
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+
+from medlint.discovery import Discovered
+from medlint.document import Document
+from medlint.engine import Settings, finalize, lint_document
+from medlint.findings import Applicability, Edit, Finding, Fix
+
+MAX_PASSES = 10
+
+# Checks that need more than the page (a root-relative link needs the repository's files).
+# The CLI passes ones that look at the disk; tests pass fakes. Each returns findings for `doc`.
+ExtraCheck = Callable[[Document], list[Finding]]
+
+
+@dataclass(frozen=True, slots=True)
+class FixOutcome:
+    """What fixing one text did. When `refused` is set, `text` is the original."""
+
+    original: str
+    text: str
+    before: tuple[Finding, ...] = ()  # findings of the original text (suppressions applied)
+    applied: tuple[Finding, ...] = ()  # findings whose fix went in, over every pass
+    remaining: tuple[Finding, ...] = ()  # findings of the final text (suppressions applied)
+    changed: tuple[tuple[int, int], ...] = ()  # ranges of the original text that were replaced
+    passes: int = 0
+    refused: str | None = None
+
+    @property
+    def changes(self) -> bool:
+        return self.text != self.original
+
+
+@dataclass(slots=True)
+class _Tracker:
+    """The current text plus, per character, its offset in the original (-1: written by a fix)."""
+
+    original: str
+    text: str
+    origin: array[int] = field(default_factory=lambda: array("q"))
+    edited: list[tuple[int, int]] = field(default_factory=list)  # original ranges edited
+
+    def __post_init__(self) -> None:
+        self.origin = array("q", range(len(self.text)))
+
+    def _orig_left(self, pos: int) -> int:
+        """Original offset just past the last kept character before `pos`."""
+        i = pos - 1
+        while i >= 0 and self.origin[i] < 0:
+            i -= 1
+        return self.origin[i] + 1 if i >= 0 else 0
+
+    def _orig_right(self, pos: int) -> int:
+        """Original offset of the first kept character at or after `pos`."""
+        i = pos
+        n = len(self.origin)
+        while i < n and self.origin[i] < 0:
+            i += 1
+        return self.origin[i] if i < n else len(self.original)
+
+    def apply(self, edits: Sequence[Edit]) -> None:
+        """Apply non-overlapping edits (sorted by start) to the text and the origin map."""
+        parts: list[str] = []
+        origin = array("q")
+        pos = 0
+        for e in edits:
+            self.edited.append((self._orig_left(e.start), self._orig_right(e.end)))
+            parts.append(self.text[pos : e.start])
+            parts.append(e.replacement)
+            origin.extend(self.origin[pos : e.start])
+            origin.extend(array("q", [-1]) * len(e.replacement))
+            pos = e.end
+        parts.append(self.text[pos:])
+        origin.extend(self.origin[pos:])
+        self.text = "".join(parts)
+        self.origin = origin
+
+    def changed_ranges(self) -> list[tuple[int, int]]:
+        return _merge(self.edited)
+
+    def unchanged_outside_edits(self) -> str | None:
+        """Why the text differs from the original outside the edited ranges, or None."""
+        if len(self.origin) != len(self.text):
+            return "internal bookkeeping mismatch (text and origin map differ in length)"
+        allowed = self.changed_ranges()
+        kept = 0
+        prev = -1
+        original, text = self.original, self.text
+        for i, o in enumerate(self.origin):
+            if o < 0:
+                continue
+            if o <= prev or original[o] != text[i]:
+                return f"text at offset {i} does not match the original"
+            prev = o
+            kept += 1
+        # Kept characters never lie inside an edited range (a range spans the gap between kept
+        # ones), so every original character outside the ranges is kept exactly when counts agree.
+        outside = len(original) - sum(e - s for s, e in allowed)
+        if kept != outside:
+            return "text outside the fixed spans was lost"
+        return None
+
+
+def _merge(ranges: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for s, e in sorted(ranges):
+        if out and s <= out[-1][1]:
+            out[-1] = (out[-1][0], max(e, out[-1][1]))
+        else:
+            out.append((s, e))
+    return out
+
+
+def lint_text(
+    text: str,
+    path: str,
+    settings: Settings,
+    *,
+    bom: bool = False,
+    extra_checks: Sequence[ExtraCheck] = (),
+) -> tuple[Document, list[Finding]]:
+    """The findings a `check` of this text would report (suppressions applied), and its Document."""
+    doc = Document(path, text, bom=bom)
+    result = lint_document(doc, settings)
+    for check in extra_checks:
+        result.findings.extend(check(doc))
+    return doc, finalize(result, settings)
+
+
+def is_fixable(finding: Finding, unsafe: bool) -> bool:
+    fix = finding.fix
+    if fix is None or not fix.edits:
+        return False
+    return unsafe or fix.applicability is Applicability.SAFE
+
+
+def _conflicts(a: Edit, b: Edit) -> bool:
+    if a.start < b.end and b.start < a.end:
+        return True
+    # Two edits meeting at one point where either inserts: their order would be a guess.
+    touching = a.start == b.end or b.start == a.end
+    return touching and (a.start == a.end or b.start == b.end)
+
+
+def choose_fixes(findings: Iterable[Finding], unsafe: bool) -> tuple[list[Finding], list[Edit]]:
+    """Findings whose fixes can all be applied together, earliest first, and their edits."""
+    candidates = sorted(
+        (f for f in findings if is_fixable(f, unsafe)),
+        key=lambda f: (_fix(f).start, _fix(f).end, f.code, f.message),
+    )
+    chosen: list[Finding] = []
+    taken: list[Edit] = []  # sorted by start
+    taken_starts: list[int] = []
+    seen: set[tuple[Edit, ...]] = set()
+    for finding in candidates:
+        fix = _fix(finding)
+        if fix.edits in seen:  # Two findings sharing one fix: it is applied once, fixes both.
+            chosen.append(finding)
+            continue
+        edits = sorted(fix.edits, key=lambda e: (e.start, e.end))
+        if any(_conflicts(x, y) for x, y in itertools.pairwise(edits)):
+            continue  # A rule bug: its own edits overlap. Never apply a self-contradicting fix.
+        if any(_clashes(e, taken, taken_starts) for e in edits):
+            continue  # Left for the next pass, which re-judges the text after this one.
+        for e in edits:
+            i = bisect.bisect_right(taken_starts, e.start)
+            taken.insert(i, e)
+            taken_starts.insert(i, e.start)
+        seen.add(fix.edits)
+        chosen.append(finding)
+    return chosen, taken
+
+
+def _fix(finding: Finding) -> Fix:
+    assert finding.fix is not None
+    return finding.fix
+
+
+def _clashes(edit: Edit, taken: list[Edit], starts: list[int]) -> bool:
+    i = bisect.bisect_right(starts, edit.start)
+    return any(_conflicts(edit, taken[j]) for j in (i - 1, i, i - 2) if 0 <= j < len(taken))
+
+
+def fix_text(
+    text: str,
+    path: str,
+    settings: Settings,
+    *,
+    unsafe: bool = False,
+    bom: bool = False,
+    extra_checks: Sequence[ExtraCheck] = (),
+    max_passes: int = MAX_PASSES,
+) -> FixOutcome:
+    """Fix `text` (the page without its BOM) to a fixpoint, or refuse and say why."""
+    tracker = _Tracker(text, text)
+    doc, findings = lint_text(text, path, settings, bom=bom, extra_checks=extra_checks)
+    first_doc, first_findings = doc, findings
+    applied: list[Finding] = []
+    passes = 0
+    while True:
+        chosen, edits = choose_fixes(findings, unsafe)
+        if not chosen:
+            break
+        if passes == max_passes:
+            rules = ", ".join(sorted({f.rule for f in chosen}))
+            return _refuse(
+                text,
+                first_findings,
+                passes,
+                f"fixes did not settle after "
+                f"{max_passes} passes ({rules} kept finding something to fix)",
+            )
+        before = tracker.text
+        tracker.apply(edits)
+        passes += 1
+        if tracker.text == before:
+            rules = ", ".join(sorted({f.rule for f in chosen}))
+            return _refuse(
+                text,
+                first_findings,
+                passes,
+                f"the fix of {rules} changes nothing but the finding stays; please report it",
+            )
+        applied.extend(chosen)
+        doc, findings = lint_text(tracker.text, path, settings, bom=bom, extra_checks=extra_checks)
+    if not applied:
+        return FixOutcome(
+            original=text, text=text, before=tuple(findings), remaining=tuple(findings)
+        )
+    why = tracker.unchanged_outside_edits() or _frontmatter_regression(first_doc, doc)
+    if why is not None:
+        return _refuse(text, first_findings, passes, why)
+    return FixOutcome(
+        original=text,
+        text=tracker.text,
+        before=tuple(first_findings),
+        applied=tuple(applied),
+        remaining=tuple(findings),
+        changed=tuple(tracker.changed_ranges()),
+        passes=passes,
+    )
+
+
+def _refuse(text: str, findings: list[Finding], passes: int, why: str) -> FixOutcome:
+    return FixOutcome(
+        original=text,
+        text=text,
+        before=tuple(findings),
+        remaining=tuple(findings),
+        passes=passes,
+        refused=why,
+    )
+
+
+def _frontmatter_regression(before: Document, after: Document) -> str | None:
+    """Why the fixed frontmatter is worse than the original's, or None."""
+    fm = after.frontmatter
+    if fm is None:
+        if before.frontmatter is not None:
+            return "the fixes removed the frontmatter block"
+        return None
+    old_problems = len(before.frontmatter.problems) if before.frontmatter is not None else 0
+    if fm.data is None and (before.frontmatter is None or before.frontmatter.data is not None):
+        return "the fixed frontmatter no longer parses: " + (
+            fm.problems[0].message if fm.problems else "unknown problem"
+        )
+    if len(fm.problems) > old_problems:
+        return "the fixed frontmatter has new problems: " + fm.problems[-1].message
+    return None
+
+
+def disk_checks(settings: Settings) -> list[ExtraCheck]:
+    """The checks that look at the disk around a page, for fixing pages that live on disk."""
+    from medlint.checks.relative_link import LocalFiles, RelativeLink, disk_check
+
+    rule = settings.rule(RelativeLink.name)
+    if rule is None:
+        return []
+    return [disk_check(rule, LocalFiles())]
+
+
+# ----------------------------------------------------------------------------------------------
+# A whole `medlint fix` run over files: read, fix, diff or write, and count.
+
+
+@dataclass(slots=True)
+class FileFix:
+    """What happened to one file. `findings` is what the file holds after the run."""
+
+    display: str
+    findings: list[Finding]
+    fixed: int = 0  # findings fixed (or that would be, with --diff / --check)
+    changes: bool = False
+    written: bool = False
+    diff: str = ""
+    problem: str | None = None  # why the file was left untouched
+
+
+@dataclass(slots=True)
+class FixRun:
+    files: list[FileFix]
+    unsafe: bool
+    write: bool
+
+    @property
+    def remaining(self) -> list[Finding]:
+        out = [f for file in self.files for f in file.findings]
+        out.sort(key=Finding.sort_key)
+        return out
+
+    @property
+    def would_change(self) -> int:
+        return sum(1 for f in self.files if f.changes)
+
+    def summary(self) -> str:
+        fixed = sum(f.fixed for f in self.files if f.changes and f.problem is None)
+        files = sum(1 for f in self.files if f.changes and f.problem is None)
+        remaining = self.remaining
+        verb = "Fixed" if self.write else "Would fix"
+        text = (
+            f"{verb} {fixed} finding{'s' if fixed != 1 else ''} in {files} "
+            f"file{'s' if files != 1 else ''}; {len(remaining)} remain"
+        )
+        more = sum(1 for f in remaining if is_fixable(f, unsafe=True) and not is_fixable(f, False))
+        if more and not self.unsafe:
+            text += f" ({more} fixable with --unsafe-fixes)"
+        problems = sum(1 for f in self.files if f.problem is not None)
+        if problems:
+            text += f"; {problems} file{'s' if problems != 1 else ''} left untouched (see above)"
+        return text + "."
+
+
+def _split_lines(text: str) -> list[str]:
+    """Lines with their own endings (str.splitlines would also split at form feeds and U+2028)."""
+    return re.findall(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$", text)
+
+
+def unified_diff(before: str, after: str, display: str) -> str:
+    out: list[str] = []
+    for line in difflib.unified_diff(
+        _split_lines(before), _split_lines(after), f"a/{display}", f"b/{display}"
+    ):
+        if line.endswith(("\n", "\r")):
+            out.append(line)
+        else:
+            out.append(line + "\n\\ No newline at end of file\n")
+    return "".join(out)
+
+
+def fix_file(
+    item: Discovered,
+    settings: Settings,
+    *,
+    unsafe: bool,
+    write: bool,
+    diff: bool,
+    checks: Sequence[ExtraCheck],
+) -> FileFix:
+    """Fix one file on disk: read it, fix the text, then write it atomically or diff it."""
+    from medlint.engine import UNREADABLE, document_from_bytes, file_finding
+    from medlint.writer import WriteRefused, encode, write_atomic
+
+    display = item.display
+    if item.error is not None:
+        return FileFix(
+            display, [file_finding(display, UNREADABLE, f"cannot read folder: {item.error}")]
+        )
+    try:
+        size = item.path.stat().st_size
+        if size > settings.max_file_size:
+            why = f"file is over the {settings.max_file_size / 1048576:.1f} MB limit: not checked"
+            return FileFix(display, [file_finding(display, UNREADABLE, why)])
+        raw = item.path.read_bytes()
+    except OSError as exc:
+        why = f"cannot read file: {exc.strerror or exc}"
+        return FileFix(display, [file_finding(display, UNREADABLE, why)])
+    doc = document_from_bytes(display, raw)
+    if isinstance(doc, Finding):
+        return FileFix(display, [doc])
+    outcome = fix_text(doc.text, display, settings, unsafe=unsafe, bom=doc.bom, extra_checks=checks)
+    result = FileFix(display, list(outcome.before))
+    if outcome.refused is not None:
+        result.problem = f"not fixed: {outcome.refused}"
+        return result
+    if not outcome.changes:
+        return result
+    result.changes = True
+    result.fixed = len(outcome.applied)
+    if diff:
+        result.diff = unified_diff(outcome.original, outcome.text, display)
+    if not write:
+        result.findings = list(outcome.remaining)
+        return result
+    try:
+        result.written = write_atomic(item.path, encode(outcome.text, bom=doc.bom), raw)
+    except WriteRefused as exc:
+        result.problem = str(exc)
+        return result
+    result.findings = list(outcome.remaining)
+    return result
+
+
+def run_fix(
+    items: Sequence[Discovered],
+    settings: Settings,
+    *,
+    unsafe: bool,
+    write: bool,
+    diff: bool,
+    progress: Callable[[int, int], None] | None = None,
+) -> FixRun:
+    checks = disk_checks(settings)
+    files: list[FileFix] = []
+    for i, item in enumerate(items, 1):
+        files.append(fix_file(item, settings, unsafe=unsafe, write=write, diff=diff, checks=checks))
+        if progress is not None:
+            progress(i, len(items))
+    return FixRun(files, unsafe=unsafe, write=write)
