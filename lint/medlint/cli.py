@@ -8,6 +8,7 @@ only for what they use.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 import sys
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
     from medlint.config import LoadedConfig
     from medlint.engine import Settings
     from medlint.findings import Finding
+    from medlint.reporters.base import Report
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 FORMATS = ("text", "json", "sarif", "junit", "github", "gitlab", "markdown", "html")
@@ -146,6 +148,15 @@ def main() -> None:
     help="Write the report to this file instead of standard output.",
 )
 @click.option(
+    "--report",
+    "reports",
+    multiple=True,
+    metavar="FORMAT=PATH",
+    callback=lambda ctx, param, value: _report_targets(value),
+    help="Also write a FORMAT report to PATH from the same run (repeatable), e.g. "
+    "`--report sarif=medlint.sarif --report markdown=$GITHUB_STEP_SUMMARY`.",
+)
+@click.option(
     "--fail-on",
     type=click.Choice(["error", "warning", "info"]),
     default=None,
@@ -164,6 +175,7 @@ def check(
     allow_private: tuple[str, ...],
     fmt: str,
     output: Path | None,
+    reports: tuple[tuple[str, Path], ...],
     fail_on: str | None,
 ) -> None:
     """Check PATHS (default: the current folder) and report findings."""
@@ -180,12 +192,54 @@ def check(
     )
     run = run_check(items, settings, loaded.config, options)
     report = make_report(run, settings, statistics=statistics)
-    text = render(report, fmt, quiet=quiet, colour=output is None and _colour())
-    if output is not None:
-        output.write_text(text, encoding="utf-8")
+    report = dataclasses.replace(
+        report, fail_on=settings.fail_on, targets=tuple(str(p) for p in paths)
+    )
+    written = True
+    if output is None:
+        click.echo(render(report, fmt, quiet=quiet, colour=_colour()), nl=False)
     else:
-        click.echo(text, nl=False)
-    raise SystemExit(exit_code(run.findings, settings))
+        written = _write_report(report, fmt, output, quiet)
+    for extra_fmt, path in reports:
+        written = _write_report(report, extra_fmt, path, quiet) and written
+    raise SystemExit(exit_code(run.findings, settings) if written else EXIT_ERROR)
+
+
+def _report_targets(values: tuple[str, ...]) -> tuple[tuple[str, Path], ...]:
+    """Parse `--report FORMAT=PATH` values."""
+    out = []
+    for value in values:
+        fmt, sep, path = value.partition("=")
+        fmt = fmt.strip().lower()
+        if not sep or not path:
+            raise click.BadParameter(f"`{value}` is not FORMAT=PATH", param_hint="--report")
+        if fmt not in FORMATS:
+            choices = ", ".join(FORMATS)
+            raise click.BadParameter(
+                f"unknown format `{fmt}` (choose from {choices})", param_hint="--report"
+            )
+        out.append((fmt, Path(path)))
+    return tuple(out)
+
+
+def _write_report(report: Report, fmt: str, path: Path, quiet: bool) -> bool:
+    """Write one report file (creating its folder); a failure is one clear line, not a crash."""
+    try:
+        if fmt == "html":
+            # The HTML report links to the checked files relative to where it is written.
+            try:
+                base = os.path.relpath(Path.cwd(), path.parent.resolve())
+            except ValueError:  # another drive
+                base = "."
+            report = dataclasses.replace(report, link_base="" if base == "." else base + "/")
+        text = render(report, fmt, quiet=quiet)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("w", encoding="utf-8", newline="") as out:
+            out.write(text)
+    except OSError as exc:
+        click.echo(f"medlint: error: cannot write {fmt} report to {path}: {exc}", err=True)
+        return False
+    return True
 
 
 @main.command(name="fix")
