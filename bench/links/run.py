@@ -177,7 +177,7 @@ def main() -> int:
     server = subprocess.Popen(
         [sys.executable, str(HERE / "server.py"), "--hosts", str(args.hosts),
          "--latency", str(args.latency)],
-        stdout=subprocess.PIPE, text=True,
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
     )  # fmt: skip
     try:
         assert server.stdout is not None

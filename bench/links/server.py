@@ -14,9 +14,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import collections
+import contextlib
 import json
 import socket
 import sys
+import threading
 
 
 class Stats:
@@ -99,8 +101,14 @@ async def main() -> None:
         lambda r, w: handle(r, w, stats, args.latency), hosts, port, backlog=4096
     )
     print(json.dumps({"port": port, "hosts": hosts}), flush=True)
+    # Exit with the parent: it holds our stdin open and closing it (even by dying) ends us.
+    loop = asyncio.get_running_loop()
+    threading.Thread(
+        target=lambda: (sys.stdin.read(), loop.call_soon_threadsafe(server.close)), daemon=True
+    ).start()
     async with server:
-        await server.serve_forever()
+        with contextlib.suppress(asyncio.CancelledError):
+            await server.serve_forever()
 
 
 if __name__ == "__main__":

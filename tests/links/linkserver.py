@@ -30,6 +30,9 @@ class LinkServer:
         self.hits: collections.Counter[str] = collections.Counter()
         self.methods: list[tuple[str, str]] = []
         self.lock = threading.Lock()
+        self.inflight = 0
+        self.max_inflight = 0
+        self.starts: list[float] = []
         self.server = _Server((host, port), _handler_for(self))
         self.port = self.server.server_address[1]
         self.thread = threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True)
@@ -132,6 +135,8 @@ def _handler_for(owner: LinkServer) -> type[http.server.BaseHTTPRequestHandler]:
                 self._send(405) if head else self._send(200, body=b"hello")
             elif path == "/forbidden-head":
                 self._send(403) if head else self._send(200)
+            elif path == "/hold":
+                self._hold()
             elif path == "/slow":
                 time.sleep(5)
                 self._send(200)
@@ -144,6 +149,17 @@ def _handler_for(owner: LinkServer) -> type[http.server.BaseHTTPRequestHandler]:
                 self._send(405) if head else self._send(200, headers, GZIP_BOMB)
             else:
                 self._send(404)
+
+        def _hold(self) -> None:
+            """Answer after 0.2 s, recording start times and the most requests in flight."""
+            with owner.lock:
+                owner.starts.append(time.monotonic())
+                owner.inflight += 1
+                owner.max_inflight = max(owner.max_inflight, owner.inflight)
+            time.sleep(0.2)
+            with owner.lock:
+                owner.inflight -= 1
+            self._send(200)
 
         def _drip(self) -> None:
             """A status line then one header byte every 50 ms: each read succeeds, none ends."""

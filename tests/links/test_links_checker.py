@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import itertools
 from collections.abc import Callable
 
 import pytest
@@ -219,3 +220,25 @@ def test_check_urls_works_inside_a_running_loop(server: LinkServer) -> None:
         return check_one(server.url("/ok"))
 
     assert asyncio.run(caller()).status == "ok"
+
+
+def test_per_host_limit_caps_requests_in_flight(server: LinkServer) -> None:
+    urls = [server.url(f"/hold?i={i}") for i in range(8)]
+    results = check_urls(urls, dataclasses.replace(LOCAL, per_host=2))
+    assert {r.status for r in results.values()} == {"ok"}
+    assert 1 <= server.max_inflight <= 2
+
+
+def test_global_limit_caps_requests_in_flight(server: LinkServer) -> None:
+    urls = [server.url(f"/hold?i={i}") for i in range(6)]
+    check_urls(urls, dataclasses.replace(LOCAL, per_host=8, max_concurrency=1))
+    assert server.max_inflight == 1
+
+
+def test_host_spacing_separates_request_starts(server: LinkServer) -> None:
+    urls = [server.url(f"/hold?i={i}") for i in range(3)]
+    check_urls(urls, dataclasses.replace(LOCAL, host_spacing=0.15))
+    starts = sorted(server.starts)
+    # A loose lower bound: load can widen gaps; delivery jitter may narrow them a little.
+    # Without spacing all three start within a few milliseconds of each other.
+    assert all(later - earlier >= 0.075 for earlier, later in itertools.pairwise(starts))
