@@ -169,7 +169,7 @@ class Chain:
             return self._outcome(
                 "broken", status, current, f"{status_reason(status)} without Location"
             )
-        if hops and permanent:
+        if hops and permanent and 200 <= status < 300:
             reason = f"permanently redirected to {current}"
             return self._outcome("redirected", status, current, reason, permanent=True)
         return self._outcome("ok", status, current, status_reason(status))
