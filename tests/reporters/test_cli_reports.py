@@ -22,7 +22,7 @@ def test_several_reports_from_one_run_leave_the_exit_code_alone(seeds: Path) -> 
         assert (seeds / "reports" / f"{fmt}.out").stat().st_size > 0, fmt
     assert json.loads(run.read("reports/json.out")) == json.loads(run.stdout)
     sarif = run.json("reports/sarif.out")
-    assert len(sarif["runs"][0]["results"]) == len(findings)  # type: ignore[index]
+    assert len(sarif["runs"][0]["results"]) == len(findings)
     assert run.read("reports/text.out") == plain.stdout, "a text file report has no colour"
 
 

@@ -195,7 +195,7 @@ def test_seeds_report_in_chromium(seeds: Path, tmp_path: Path) -> None:
 @pytest.mark.browser
 @needs_chromium
 def test_corpus_report_in_chromium(corpus: Run, tmp_path: Path) -> None:
-    findings = corpus.json("out/report.json")["findings"]  # type: ignore[index]
+    findings = corpus.json("out/report.json")["findings"]
     report_file = corpus.cwd / "out" / "report.html"
     profile = tmp_path / "profile"
     page = chromium(report_file.as_uri(), profile, ARTIFACTS / "html-corpus-1000.png")

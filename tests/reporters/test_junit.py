@@ -122,5 +122,5 @@ def test_pages_without_findings_are_listed() -> None:
 def test_the_corpus_report_is_valid(corpus: Run) -> None:
     doc = parse(corpus.read("out/report.junit"))
     assert doc.get("tests") == "1000"
-    findings = corpus.json("out/report.json")["findings"]  # type: ignore[index]
+    findings = corpus.json("out/report.json")["findings"]
     assert int(doc.get("failures", "0")) == sum(f["severity"] == "error" for f in findings)

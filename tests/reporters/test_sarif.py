@@ -127,7 +127,7 @@ def test_a_gone_file_still_gives_a_valid_log_with_offset_regions(
     rep = report(finding("gone dir/it's gone.md", fix=safe_fix(3, 7, "x")))
     log = sarif.build(rep)
     validate(log)
-    (result,) = log["runs"][0]["results"]  # type: ignore[index]
+    (result,) = log["runs"][0]["results"]
     location = result["locations"][0]["physicalLocation"]["artifactLocation"]
     assert location["uri"] == "gone%20dir/it%27s%20gone.md"
     region = result["fixes"][0]["artifactChanges"][0]["replacements"][0]["deletedRegion"]
@@ -143,8 +143,7 @@ def test_absolute_paths_inside_the_working_directory_become_relative(
     log = sarif.build(report(inside, outside))
     validate(log)
     uris = [
-        r["locations"][0]["physicalLocation"]["artifactLocation"]
-        for r in log["runs"][0]["results"]  # type: ignore[index]
+        r["locations"][0]["physicalLocation"]["artifactLocation"] for r in log["runs"][0]["results"]
     ]
     assert {"uri": "docs/a.md", "uriBaseId": "%SRCROOT%"} in uris
     assert {"uri": "file:///elsewhere/b.md"} in uris
@@ -170,6 +169,6 @@ def test_the_corpus_log_is_valid(corpus: Run) -> None:
     log = sarif_of(corpus, "out/report.sarif")
     validate(log)
     results = log["runs"][0]["results"]
-    assert len(results) == len(corpus.json("out/report.json")["findings"])  # type: ignore[index]
+    assert len(results) == len(corpus.json("out/report.json")["findings"])
     prints = [r["partialFingerprints"][sarif.FINGERPRINT_KEY] for r in results]
     assert len(set(prints)) == len(prints)
