@@ -25,6 +25,7 @@ from medlint.reporters import html
 from medlint.reporters.base import PageInfo
 from tests.reporters.conftest import (
     ARTIFACTS,
+    GOOD_PAGE,
     HOSTILE,
     TODAY,
     Run,
@@ -79,7 +80,8 @@ def embedded(report_file: Path) -> dict[str, list[list[object]]]:
 
 
 def rows(page: lxml_html.HtmlElement) -> list[lxml_html.HtmlElement]:
-    return page.get_element_by_id("rows").findall("tr")
+    """The table's finding rows (not the "no finding matches" row)."""
+    return page.get_element_by_id("rows").xpath("./tr[starts-with(@class, 'row-')]")
 
 
 def text(el: lxml_html.HtmlElement) -> str:
@@ -220,6 +222,18 @@ def test_corpus_report_in_chromium(corpus: Run, tmp_path: Path) -> None:
     assert all(text(r.find_class("rule")[0]) == "ML101 mojibake" for r in got)
     files = [text(r.find_class("file")[0]) for r in got]
     assert files == sorted(files, reverse=True)
+
+
+@pytest.mark.browser
+@needs_chromium
+def test_a_clean_run_says_so(tmp_path: Path) -> None:
+    (tmp_path / "good.md").write_text(GOOD_PAGE, encoding="utf-8")
+    run = check(tmp_path, "good.md", "--report", "html=report.html")
+    assert run.exit_code == 0
+    page = chromium((tmp_path / "report.html").as_uri(), tmp_path / "profile")
+    assert text(page.find_class("badge")[0]) == "Healthy"
+    assert not rows(page)
+    assert text(page.get_element_by_id("rows")) == "No findings."
 
 
 HOSTILE_PAGE = """\

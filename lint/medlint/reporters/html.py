@@ -110,8 +110,8 @@ def _card(title: str, value: str, sub: str, cls: str) -> str:
     )
 
 
-def _panel(title: str, body: str, cls: str = "") -> str:
-    return f'<section class="panel {cls}"><h2>{escape(title)}</h2>{body}</section>'
+def _panel(title: str, body: str) -> str:
+    return f'<section class="panel"><h2>{escape(title)}</h2>{body}</section>'
 
 
 def _sev_parts(counts: Counter[Severity]) -> tuple[tuple[int, str], ...]:
@@ -164,11 +164,14 @@ def _charts(report: Report, h: Health) -> str:
     return "".join(
         [
             '<div class="grid">',
-            _panel("Findings by rule", by_rule or none, "wide"),
+            _panel("Findings by rule", by_rule or none),
             _panel("Findings and pages by severity", f'<div class="pair">{sev}{pages}</div>'),
             _panel("Review currency today", currency + _outlook(report)),
-            _panel("Review due dates over time", due_timeline(report), "wide"),
-            _panel("Findings by source", hbars(source_bars) or none, "wide"),
+            _panel("Review due dates over time", due_timeline(report)),
+            _panel(
+                "Findings by source",
+                (hbars(source_bars) if report.findings else "") or none,
+            ),
             _panel("Files with the most findings", _worst(report) or none),
             "</div>",
         ]

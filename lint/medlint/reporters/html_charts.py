@@ -123,12 +123,14 @@ def due_timeline(report: Report, months: int = 12) -> str:
     for i, bucket in enumerate(buckets):
         x = left + i * slot + 2
         y = float(height - bottom)
+        month = _month(first, i - 1)
         if i == 0:
-            name = f"before {first:%b %Y}"
+            name, tick = f"before {first:%b %Y}", "earlier"
         elif i == len(buckets) - 1:
-            name = f"after {last:%b %Y}"
+            name, tick = f"after {last:%b %Y}", "later"
         else:
-            name = f"{_month(first, i - 1):%b %Y}"
+            name = f"{month:%b %Y}"
+            tick = name if month.month in (1, 7) else ""
         for state in ("overdue", "due-soon", "current"):
             n = bucket[state]
             if n:
@@ -139,12 +141,10 @@ def due_timeline(report: Report, months: int = 12) -> str:
                     f'height="{h:.1f}"><title>{escape(name)}: {n} '
                     f"{escape(REVIEW_LABELS[state].lower())}</title></rect>"
                 )
-        month = _month(first, i - 1)
-        if i in (0, len(buckets) - 1) or (0 < i < len(buckets) - 1 and month.month in (1, 7)):
-            label = "earlier" if i == 0 else "later" if i == len(buckets) - 1 else f"{month:%b %Y}"
+        if tick:
             out.append(
                 f'<text class="tick" x="{x + slot / 2 - 2:.1f}" y="{height - bottom + 16}" '
-                f'text-anchor="middle">{label}</text>'
+                f'text-anchor="middle">{tick}</text>'
             )
     # Today's marker, placed inside its month by the day of the month.
     tx = left + (months + 1 + (today.day - 1) / 31) * slot

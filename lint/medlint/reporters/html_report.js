@@ -109,6 +109,12 @@
       cell(tr, r.fix, "fix " + (r.fix ? "fix-" + r.fix : ""));
       frag.appendChild(tr);
     });
+    if (!match.length) {
+      var tr = document.createElement("tr");
+      var td = cell(tr, rows.length ? "No finding matches these filters." : "No findings.", "none");
+      td.colSpan = 6;
+      frag.appendChild(tr);
+    }
     body.textContent = "";
     body.appendChild(frag);
     count.textContent = match.length === rows.length

@@ -95,7 +95,7 @@ def verdict(report: Report) -> tuple[str, str]:
     """(state, headline): state is "pass", "warn" or "fail", as the exit code judges."""
     files = f"{report.files} file{'s' if report.files != 1 else ''}"
     if not report.findings:
-        return "pass", f"All {files} pass"
+        return "pass", f"All {files} pass" if report.files else "No files checked"
     parts = [
         f"{n} {sev.label}{'s' if n != 1 else ''}" for sev in SEVERITIES if (n := report.count(sev))
     ]
