@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from medlint.findings import Severity
 from medlint.reporters.base import Report
+from medlint.reporters.sarif import relative_path
 from medlint.reporters.text import clean, summary_line
 
 COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
@@ -37,7 +38,7 @@ def render(report: Report) -> str:
     lines: list[str] = []
     for f in report.findings:
         properties: dict[str, str | int] = {
-            "file": f.path,
+            "file": relative_path(f.path),  # annotations need repository-relative paths
             "line": f.span.line,
             "endLine": f.span.end_line,
             "col": f.span.column,
