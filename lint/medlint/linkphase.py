@@ -27,4 +27,7 @@ def link_phase(
     from medlint.checks.relative_link import run_phase as local_links
 
     local_links(results, settings)
-    del config, options, out
+    # Remote part: each distinct http(s) URL of the run checked once over the network.
+    from medlint.checks.broken_link import run_phase as remote_links
+
+    remote_links(results, settings, config, options, out)

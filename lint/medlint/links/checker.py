@@ -45,6 +45,7 @@ from medlint.links.urls import MalformedURL, UnsupportedScheme, host_of, prepare
 LinkStatus = Literal["ok", "broken", "redirected", "unchecked", "blocked", "excluded"]
 Progress = Callable[[int, int], None]
 REFUSED = "connection refused"
+NOT_FOUND = "host does not exist"
 _CACHEABLE: dict[str, CachedStatus] = {"ok": "ok", "redirected": "redirected", "broken": "broken"}
 
 
@@ -228,17 +229,26 @@ async def _check_live(
 
 
 def _excuse_offline_refusals(outcomes: dict[str, Outcome]) -> dict[str, Outcome]:
-    """If nothing answered and two or more hosts refused, blame the network, not the links."""
+    """If nothing answered, blame the network, not the links, for refusals and missing hosts.
+
+    A sandboxed CI runner often has no DNS or no route out: every host then "does not exist" or
+    refuses. When no server of the run spoke HTTP and two or more hosts failed the same way, the
+    failures say nothing about the links: they are reported unchecked, with the reason.
+    """
     if any(o.answered for o in outcomes.values()):
         return outcomes
-    refused = [key for key, o in outcomes.items() if o.reason == REFUSED]
-    if len({host_of(key) for key in refused}) < 2:
-        return outcomes
-    reason = "no network: every host refused the connection"
-    return {
-        key: replace(o, status="unchecked", reason=reason) if o.reason == REFUSED else o
-        for key, o in outcomes.items()
+    excused: dict[str, str] = {
+        REFUSED: "no network: every host refused the connection",
+        NOT_FOUND: "no network: no host of the run resolved",
     }
+    out = dict(outcomes)
+    for prefix, reason in excused.items():
+        failed = [key for key, o in outcomes.items() if o.reason.startswith(prefix)]
+        if len({host_of(key) for key in failed}) < 2:
+            continue
+        for key in failed:
+            out[key] = replace(outcomes[key], status="unchecked", reason=reason)
+    return out
 
 
 def _cacheable(
