@@ -3,8 +3,9 @@
 A file passes when it has no finding at or above the run's `--fail-on`; each such finding is a
 `<failure>` of that file's test case, so the test view fails exactly when the exit code does.
 Findings below the threshold are listed in the test case's `<system-out>`, visible but not
-failing. The element order and attributes follow the common JUnit schema CI servers read
-(Jenkins' junit-10.xsd, plus GitLab's `file` attribute), and the test suite validates against it.
+failing; an `internal-error` (a rule that crashed) is an `<error>`, as JUnit marks a broken test.
+The element order and attributes follow the common JUnit schema CI servers read (Jenkins'
+junit-10.xsd, plus GitLab's `file` attribute), and the test suite validates against it.
 """
 
 from __future__ import annotations
@@ -16,14 +17,20 @@ from collections import defaultdict
 from medlint.findings import Finding
 from medlint.reporters.base import Report
 
-# Characters XML 1.0 cannot hold even as references; a page may contain any of them.
 # A rule that crashed is the tool's error, not the page's failure (JUnit's <error> vs <failure>).
 INTERNAL_ERROR = "internal-error"
+# Characters XML 1.0 cannot hold even as references; a page may contain any of them.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def xml_text(value: str) -> str:
-    return _NOT_XML.sub(lambda m: f"\\x{ord(m.group(0)):02x}", value)
+    """Text XML can carry: the characters it cannot are shown as `\\xNN` / `\\uNNNN`."""
+    return _NOT_XML.sub(
+        lambda m: (
+            f"\\x{ord(m.group(0)):02x}" if ord(m.group(0)) < 0x100 else f"\\u{ord(m.group(0)):04x}"
+        ),
+        value,
+    )
 
 
 def _line(f: Finding) -> str:
