@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -36,6 +36,7 @@ _HTML_ATTR = re.compile(
 )
 _HTML_ID = re.compile(r"""<[a-z][^>]*?\s(?:id|name)\s*=\s*["']([^"']+)["']""", re.IGNORECASE)
 _COMMENT = re.compile(r"<!--(.*?)-->", re.DOTALL)
+_NOT_SLUG = re.compile(r"[^a-z0-9_ -]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +79,8 @@ class ParsedBody:
 
 def github_slug(text: str) -> str:
     """GitHub's heading anchor: lower-case, punctuation dropped, spaces to hyphens."""
+    if text.isascii():  # The same rule for ASCII, in C: only a-z, 0-9, `_`, space and `-` stay.
+        return _NOT_SLUG.sub("", text.strip().lower()).replace(" ", "-")
     out = []
     for ch in text.strip().lower():
         if ch in {" ", "-"}:
@@ -97,6 +100,8 @@ def parse_body(text: str, base: int) -> ParsedBody:
     slug_counts: dict[str, int] = {}
     link_depth = 0
     in_code_block = False
+    utf8 = text.encode("utf-8", "surrogatepass")
+    url_marks = b"://" in utf8 or b"www." in utf8
 
     def chars(r: Mapping[str, int]) -> tuple[int, int]:
         return to_char(r["start"]), to_char(r["end"])
@@ -109,7 +114,17 @@ def parse_body(text: str, base: int) -> ParsedBody:
             if "Text" in event:
                 if heading_level:
                     heading_text.append(event["Text"])
-                if not link_depth and not in_code_block:
+                # Only text holding `://` or `www.` can hold a bare URL. UTF-8 keeps ASCII bytes
+                # as they are, so the byte range tells without converting offsets.
+                if (
+                    not link_depth
+                    and not in_code_block
+                    and url_marks
+                    and (
+                        utf8.find(b"://", rng["start"], rng["end"]) >= 0
+                        or utf8.find(b"www.", rng["start"], rng["end"]) >= 0
+                    )
+                ):
                     s, _ = chars(rng)
                     _bare_urls(text, s, to_char(rng["end"]), base, out)
             elif "Code" in event:
@@ -165,9 +180,9 @@ def parse_body(text: str, base: int) -> ParsedBody:
         e = to_char(info["span"]["end"])
         raw = text[s:e]
         dest = info["dest"]
-        m = re.search(r"\]:\s*<?" + re.escape(dest), raw)
-        if m is not None:
-            d0 = s + m.end() - len(dest)
+        found = next(_dest_ends(raw, "]:", dest), None)
+        if found is not None:
+            d0 = s + found - len(dest)
             out.links.append(Link("definition", dest, base + d0, base + d0 + len(dest), True))
         else:
             out.links.append(Link("definition", dest, base + s, base + e, False))
@@ -184,11 +199,11 @@ def _link(
     raw = text[s:e]
     if kind == "Inline":
         last = None
-        for m in re.finditer(r"\]\(\s*<?" + re.escape(dest), raw):
-            last = m
+        for end in _dest_ends(raw, "](", dest):
+            last = end
         link_kind: LinkKind = "image" if image else "inline"
         if last is not None:
-            d0 = s + last.end() - len(dest)
+            d0 = s + last - len(dest)
             out.links.append(Link(link_kind, dest, base + d0, base + d0 + len(dest), True))
         else:
             out.links.append(Link(link_kind, dest, base + s, base + e, False))
@@ -197,6 +212,36 @@ def _link(
         if i >= 0:
             out.links.append(Link("autolink", dest, base + s + i, base + s + i + len(dest), True))
     # Reference, Collapsed and Shortcut links point at a definition, reported once at its place.
+
+
+def _dest_ends(raw: str, opener: str, dest: str) -> Iterator[int]:
+    r"""Where each match of `opener`, optional spaces, an optional `<` and `dest` ends in `raw`.
+
+    The same matches, in the same order, as `re.finditer(re.escape(opener) + r"\s*<?" +
+    re.escape(dest), raw)`, including its backtracking (fewer spaces, then no `<`), but without
+    compiling a pattern per destination: a corpus has tens of thousands of distinct URLs, and
+    the compiles (the `re` cache holds 512) cost more than parsing the pages.
+    """
+    n = len(raw)
+    i = raw.find(opener)
+    while i >= 0:
+        j = i + len(opener)
+        k = j
+        while k < n and raw[k].isspace():
+            k += 1
+        end = None
+        for pos in range(k, j - 1, -1):
+            if raw.startswith("<", pos) and raw.startswith(dest, pos + 1):
+                end = pos + 1 + len(dest)
+                break
+            if raw.startswith(dest, pos):
+                end = pos + len(dest)
+                break
+        if end is not None:
+            yield end
+            i = raw.find(opener, end)
+        else:
+            i = raw.find(opener, i + 1)
 
 
 def _bare_urls(text: str, s: int, e: int, base: int, out: ParsedBody) -> None:

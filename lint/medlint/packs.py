@@ -8,6 +8,8 @@ who edit packs are content editors, not Python developers.
 from __future__ import annotations
 
 import re
+import sys
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -15,7 +17,14 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+# The frontmatter's safety scan, shared rather than written twice.
+from medlint.frontmatter import _nesting_problem
 from medlint.safe_regex import Matcher, UnsafePattern, compile_pattern
+
+try:
+    from yaml import CSafeLoader as _CLoader
+except ImportError:  # pragma: no cover - PyYAML built without libyaml
+    from yaml import SafeLoader as _CLoader  # type: ignore[assignment]
 
 
 class PackError(Exception):
@@ -38,6 +47,83 @@ class _PackFile(BaseModel):
     boilerplate: _Phrases = _Phrases()
 
 
+# Under re.IGNORECASE exactly these non-ASCII characters match ASCII ones (İ and ı match i, the
+# Kelvin sign k, the long s s); mapped first, `lower()` then keeps every offset in place.
+_FOLDS = (("\u0130", "i"), ("\u0131", "i"), ("\u212a", "k"), ("\u017f", "s"))
+_folded: list[str | None] = [None, None]  # the text last folded, and its folded form
+
+
+def _fold(text: str) -> str:
+    for char, ascii_char in _FOLDS:
+        if char in text:
+            text = text.replace(char, ascii_char)
+    return text.lower()
+
+
+def _ascii_core(phrase: str) -> str:
+    """The longest run of ASCII characters in a phrase, lower-cased (case-folded as above)."""
+    return max(re.findall(r"[\x00-\x7f]+", phrase), key=len, default="").lower()
+
+
+class _Literals:
+    """A pattern of literal phrases behind a test that is cheap and can only say no.
+
+    Rule packs hold dozens of phrases; one alternation of them, with the word-boundary
+    lookarounds, makes Python's regex engine try every position of the page, which cost more
+    than parsing it. A phrase can only match where its text occurs in the range (for the
+    case-insensitive set: its longest ASCII run, case-folded), and `str.find` tells that in C;
+    the pattern runs only when some phrase may occur, so the matches are exactly the pattern's.
+    """
+
+    __slots__ = ("fold", "needles", "pattern")
+
+    def __init__(self, pattern: re.Pattern[str], needles: tuple[str, ...], *, fold: bool) -> None:
+        self.pattern = pattern
+        self.needles = needles
+        self.fold = fold
+
+    def finditer(
+        self, text: str, pos: int = 0, endpos: int = sys.maxsize
+    ) -> Iterator[re.Match[str]]:
+        hay = text
+        if self.fold:
+            if _folded[0] is not text:
+                _folded[0] = text
+                _folded[1] = _fold(text)
+            hay = _folded[1] or ""
+        lo = max(pos, 0)
+        if not any(hay.find(needle, lo, endpos) >= 0 for needle in self.needles):
+            return iter(())
+        return self.pattern.finditer(text, pos, endpos)
+
+
+# The text last scanned by `_first_match`, and each linear-time pattern's first match start in it.
+_scanned: list[object] = [None]
+_first_starts: list[tuple[Matcher, int | None]] = []
+
+
+def _first_match(pattern: Matcher, text: str) -> int | None:
+    """Where `pattern`'s leftmost match in the whole text starts (None: nowhere).
+
+    Rules ask for matches in many small ranges of one page (each frontmatter value, then the
+    body), and every call into the linear-time engine re-encodes the whole page: that cost more
+    than the rest of the page's checks. The engine judges `^`, `$` and `\b` by the whole text
+    even when given a range, so a match inside any range is also a match of the whole text, and
+    starts at or after the whole text's leftmost one: one search per page and pattern tells
+    which ranges cannot match, and only the others are searched.
+    """
+    if _scanned[0] is not text:
+        _scanned[0] = text
+        _first_starts.clear()
+    for known, first in _first_starts:
+        if known is pattern:
+            return first
+    match = next(iter(pattern.finditer(text)), None)
+    first = match.span()[0] if match is not None else None
+    _first_starts.append((pattern, first))
+    return first
+
+
 @dataclass(frozen=True, slots=True)
 class PhraseSet:
     """Literal phrases and patterns compiled into one matcher each."""
@@ -52,6 +138,10 @@ class PhraseSet:
         stop = len(text) if end is None else end
         hits: list[tuple[int, int]] = []
         for pattern in self.compiled:
+            if not isinstance(pattern, (re.Pattern, _Literals)):
+                first = _first_match(pattern, text)
+                if first is None or stop < first:
+                    continue  # see _first_match: no match can lie in text[start:stop]
             hits.extend(m.span() for m in pattern.finditer(text, start, stop))
         hits.sort()
         merged: list[tuple[int, int]] = []
@@ -77,10 +167,16 @@ def _compile_set(p: _Phrases, where: str) -> PhraseSet:
     compiled: list[Matcher] = []
     if p.phrases:
         alts = "|".join(re.escape(x) for x in sorted(set(p.phrases), key=len, reverse=True))
-        compiled.append(re.compile(rf"(?<!\w)(?:{alts})(?!\w)", re.IGNORECASE))
+        anycase = re.compile(rf"(?<!\w)(?:{alts})(?!\w)", re.IGNORECASE)
+        cores = {_ascii_core(x) for x in p.phrases}
+        if "" in cores:
+            compiled.append(anycase)
+        else:
+            compiled.append(_Literals(anycase, tuple(sorted(cores)), fold=True))
     if p.case_sensitive:
         alts = "|".join(re.escape(x) for x in sorted(set(p.case_sensitive), key=len, reverse=True))
-        compiled.append(re.compile(rf"(?<!\w)(?:{alts})(?!\w)"))
+        exact = re.compile(rf"(?<!\w)(?:{alts})(?!\w)")
+        compiled.append(_Literals(exact, tuple(sorted(set(p.case_sensitive))), fold=False))
     for i, pattern in enumerate(p.patterns):
         try:
             compiled.append(compile_pattern(pattern))
@@ -89,9 +185,26 @@ def _compile_set(p: _Phrases, where: str) -> PhraseSet:
     return PhraseSet(tuple(p.phrases), tuple(p.case_sensitive), tuple(p.patterns), tuple(compiled))
 
 
+def _load_yaml(text: str) -> object:
+    """A pack's data: by libyaml where the frontmatter's safety scan passes, else pure Python.
+
+    Packs are read on every run, the pre-commit hook's one-page runs included, and the
+    pure-Python loader took about 25 ms for the shipped ones, ten times libyaml's time. libyaml's
+    composer recurses once per nesting level, so it only gets text the scan (bracket depth,
+    indentation, parser events) shows to be shallow and small; anything it rejects is read again
+    by the pure-Python loader, so errors are worded as before.
+    """
+    if _nesting_problem(text) is None:
+        try:
+            return yaml.load(text, Loader=_CLoader)
+        except yaml.YAMLError:
+            pass
+    return yaml.safe_load(text)
+
+
 def _read(text: str, source: str) -> _PackFile:
     try:
-        data = yaml.safe_load(text)
+        data = _load_yaml(text)
     except yaml.YAMLError as exc:
         raise PackError(f"{source}: not valid YAML: {exc}") from None
     except RecursionError:  # the pure-Python loader recurses once per nesting level

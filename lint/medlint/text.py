@@ -13,6 +13,7 @@ from medlint.findings import Span
 
 BOM = "\ufeff"
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
 
 
 class DecodeFailure(Exception):
@@ -81,6 +82,11 @@ class LineIndex:
     def line_count(self) -> int:
         return len(self._starts)
 
+    @property
+    def starts(self) -> list[int]:
+        """Offset of each line's first character (kept by the runner after the text is gone)."""
+        return self._starts
+
     def line_start(self, line: int) -> int:
         """Offset of the first character of 1-based `line`."""
         return self._starts[line - 1]
@@ -109,26 +115,36 @@ class LineIndex:
 
 
 class ByteToChar:
-    """Converts UTF-8 byte offsets (as the Rust Markdown parser reports them) to str offsets."""
+    """Converts UTF-8 byte offsets (as the Rust Markdown parser reports them) to str offsets.
 
-    __slots__ = ("_ascii", "_byte_starts")
+    Only the non-ASCII characters are recorded (where each ends in bytes, and how many bytes
+    beyond one per character the text has used up to there): a page is mostly ASCII, and a
+    Python loop over every character cost more than parsing the page.
+    """
+
+    __slots__ = ("_ascii", "_ends", "_extra", "_starts")
 
     def __init__(self, text: str) -> None:
         self._ascii = text.isascii()
+        self._starts: list[int] = []  # byte offset of each non-ASCII character
+        self._ends: list[int] = []  # byte offset just past it
+        self._extra: list[int] = []  # extra bytes used by the text up to and including it
         if not self._ascii:
-            # Byte offset at which each character starts; one entry per character plus the end.
-            starts = [0] * (len(text) + 1)
-            pos = 0
-            for i, ch in enumerate(text):
-                starts[i] = pos
-                o = ord(ch)
-                pos += 1 if o < 0x80 else 2 if o < 0x800 else 3 if o < 0x10000 else 4
-            starts[len(text)] = pos
-            self._byte_starts = starts
-        else:
-            self._byte_starts = []
+            extra = 0
+            for m in _NON_ASCII.finditer(text):
+                o = ord(m.group())
+                width = 2 if o < 0x800 else 3 if o < 0x10000 else 4
+                start = m.start() + extra
+                extra += width - 1
+                self._starts.append(start)
+                self._ends.append(start + width)
+                self._extra.append(extra)
 
     def __call__(self, byte_offset: int) -> int:
         if self._ascii:
             return byte_offset
-        return bisect.bisect_left(self._byte_starts, byte_offset)
+        k = bisect.bisect_right(self._ends, byte_offset)
+        if k < len(self._starts) and self._starts[k] < byte_offset:
+            # Inside a multi-byte character: the character after it (as a search would give).
+            return self._starts[k] - (self._extra[k - 1] if k else 0) + 1
+        return byte_offset - (self._extra[k - 1] if k else 0)
