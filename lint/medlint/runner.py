@@ -1,21 +1,37 @@
 """One whole `check` run: discover, lint every file, the run-wide link phase, suppressions.
 
 Kept apart from the CLI so tests, the fixer and the benchmarks drive exactly what users run.
+
+The run streams: each file is checked (in a worker process when the run is large, see
+`parallel`) down to a small payload, or its payload is taken from the result cache when the
+file and the settings are unchanged (see `cache`). No Document and no page text outlives its
+file; the run keeps per page only its findings, the links the link phase still has to judge,
+its anchors and `url`, its suppressions and its page facts. Everything is sorted at the end, so
+the output is the same whatever the number of workers or the order files were found in.
 """
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
-from collections.abc import Callable
+import marshal
+import sys
+from array import array
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
 
 from medlint import __version__
 from medlint.config import Config
 from medlint.discovery import Discovered, discover
+from medlint.document import Document
 from medlint.engine import FileResult, Settings, finalize, lint_file
-from medlint.findings import Finding
+from medlint.findings import Finding, Span
+from medlint.frontmatter import Frontmatter
+from medlint.markdown import Link, LinkKind, ParsedBody
 from medlint.reporters.base import PageInfo, Report
+from medlint.suppressions import Suppression
 
 
 @dataclass(slots=True)
@@ -25,6 +41,8 @@ class RunOptions:
     no_cache: bool = False
     allow_private: tuple[str, ...] = ()
     progress: Callable[[int, int], None] | None = None
+    jobs: int | None = None  # worker processes; None: one per core; 1: all in this process
+    cache_dir: Path | None = None  # None: `cache-dir` of the config, under the working folder
 
 
 @dataclass(slots=True)
@@ -48,42 +66,154 @@ def collect(paths: list[Path], cwd: Path, config: Config, config_root: Path) -> 
     )
 
 
-def page_info(result: FileResult) -> PageInfo:
-    doc = result.document
-    if doc is None:
-        return PageInfo(result.path)
-    meta = doc.meta
-    from medlint.review import review_dates
+class LinkView(Document):
+    """A page once its text is gone: what the run-wide link phase reads of it.
 
-    last, due = review_dates(meta)
-    title = meta.get("title")
-    source = meta.get("source")
-    return PageInfo(
-        result.path,
-        title=title if isinstance(title, str) else None,
-        source=source if isinstance(source, str) else None,
-        last_reviewed=last,
-        review_due=due,
+    The link phase judges links against the disk and the network after every page was checked;
+    it needs each page's path, links, anchors, `url` and the line positions of its links, not
+    its text. A view holds just those: `body.links`, `body.anchors`, `meta["url"]` and `span()`
+    work as on the page's Document; `text` is empty and no other part of the body is kept.
+    """
+
+    def __init__(  # Document.__init__ would parse a text; there is none to parse here.
+        self, path: str, links: list[Link], anchors: frozenset[str], url: str | None, starts: bytes
+    ) -> None:
+        self.path = path
+        self.text = ""
+        self.bom = False
+        self.body_start = 0
+        data: dict[str, object] = {} if url is None else {"url": url}
+        self.frontmatter = Frontmatter(0, 0, 0, 0, closed=True, data=data)
+        self.__dict__["body"] = ParsedBody(links=links, anchors=set(anchors))
+        self._starts = array("I", starts)
+
+    def span(self, start: int, end: int) -> Span:
+        line, column = self._position(start)
+        end_line, end_column = self._position(end)
+        return Span(
+            start=start, end=end, line=line, column=column, end_line=end_line, end_column=end_column
+        )
+
+    def _position(self, offset: int) -> tuple[int, int]:
+        i = bisect.bisect_right(self._starts, offset) - 1
+        return i + 1, offset - self._starts[i] + 1
+
+
+def _needed(target: str, remote: bool) -> bool:
+    """Whether the link phase has anything to judge in this link.
+
+    Fragment-only and protocol-relative links are judged by the page's own rules; links with a
+    scheme need the network, so an offline run drops them; everything else (a path) needs the
+    disk.
+    """
+    target = target.strip()
+    if not target or target[0] == "#" or target.startswith("//"):
+        return False
+    colon = target.find(":")
+    if colon > 0 and target[0].isascii() and target[0].isalpha():
+        head = target[:colon]
+        if all(c.isascii() and (c.isalnum() or c in "+.-") for c in head):
+            return remote
+    return True
+
+
+def _decode(display: str, payload: bytes, remote: bool) -> tuple[FileResult, PageInfo]:
+    from medlint.cache import loads_objects
+
+    found, links, anchors, url, sups, starts, page = marshal.loads(payload)
+    intern = sys.intern
+    kept = [
+        Link(cast(LinkKind, kind), intern(target), start, end, exact)
+        for kind, target, start, end, exact in links
+        if _needed(target, remote)
+    ]
+    result = FileResult(
+        display,
+        findings=list(cast(tuple[Finding, ...], loads_objects(found))) if found else [],
+        links=kept,
+        anchors=frozenset(intern(a) for a in anchors),
+        url=url,
+        suppressions=list(cast(tuple[Suppression, ...], loads_objects(sups))) if sups else [],
     )
+    if kept:
+        result.document = LinkView(display, kept, result.anchors, url, starts)
+    title, source, last, due = page
+    info = PageInfo(
+        display,
+        title=title,
+        source=source,
+        last_reviewed=dt.date.fromordinal(last) if last is not None else None,
+        review_due=dt.date.fromordinal(due) if due is not None else None,
+    )
+    return result, info
+
+
+def _payloads(
+    items: list[Discovered], settings: Settings, config: Config, options: RunOptions
+) -> Iterator[tuple[str, bytes]]:
+    """(display, payload) of every item: from the cache when unchanged, else checked now."""
+    from medlint import parallel
+
+    store = None
+    if not options.no_cache:
+        from medlint.cache import ResultCache, fingerprint
+
+        folder = options.cache_dir or Path.cwd() / config.cache_dir
+        parts = (settings.rules, settings.ctx, sorted(settings.selected), settings.max_file_size)
+        store = ResultCache.open(folder, fingerprint(parts, version=__version__))
+    todo: list[tuple[str, str]] = []
+    for item in items:
+        if item.error is not None:
+            yield item.display, parallel.encode(lint_file(item, settings), (), (None,) * 4)
+            continue
+        path = str(item.path)
+        entry = store.lookup(path, item.display) if store is not None else None
+        if entry is not None:
+            yield item.display, entry.payload
+        else:
+            todo.append((path, item.display))
+    jobs = options.jobs if options.jobs is not None else parallel.default_jobs()
+    try:
+        for checked in parallel.check_many(todo, settings, jobs):
+            if store is not None and checked.stat is not None:
+                from medlint.cache import Entry
+
+                store.store(
+                    checked.path,
+                    Entry(
+                        checked.display,
+                        checked.stat,
+                        checked.digest,
+                        checked.trusted,
+                        checked.payload,
+                    ),
+                )
+            yield checked.display, checked.payload
+    finally:
+        if store is not None:
+            store.flush()
 
 
 def run_check(
     items: list[Discovered], settings: Settings, config: Config, options: RunOptions
 ) -> RunResult:
-    results: list[FileResult] = []
+    remote = not options.offline
+    decoded: list[tuple[FileResult, PageInfo]] = []
     total = len(items)
-    for i, item in enumerate(items, 1):
-        results.append(lint_file(item, settings, keep_document=True))
+    for display, payload in _payloads(items, settings, config, options):
+        decoded.append(_decode(display, payload, remote))
         if options.progress is not None:
-            options.progress(i, total)
-    out = RunResult(findings=[], files=len(items))
+            options.progress(len(decoded), total)
+    decoded.sort(key=lambda pair: pair[0].path)
+    results = [result for result, _ in decoded]
+    out = RunResult(findings=[], files=len(items), pages=[page for _, page in decoded])
+    del decoded
     from medlint.linkphase import link_phase
 
     link_phase(results, settings, config, options, out)
     for result in results:
-        out.findings.extend(finalize(result, settings))
-        out.pages.append(page_info(result))
-        result.document = None
+        if result.findings or result.suppressions:
+            out.findings.extend(finalize(result, settings))
     out.findings.sort(key=Finding.sort_key)
     return out
 

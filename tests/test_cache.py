@@ -1,0 +1,216 @@
+"""The result cache: reused only while bytes and settings are unchanged; never fatal."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from medlint import cache, parallel
+from medlint.config import load_config
+from medlint.engine import Settings, build_settings
+from medlint.findings import Finding
+from medlint.runner import RunOptions, collect, run_check
+from tests.conftest import TODAY, VALID_PAGE
+
+PLACEHOLDER = VALID_PAGE + "\nTODO: add the dosing table.\n"
+
+
+class Counter:
+    """Counts the pages really checked (not answered from the cache)."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.paths: list[str] = []
+        real = parallel.check_one
+
+        def counting(path: str, display: str, settings: Settings) -> parallel.Checked:
+            self.paths.append(display)
+            return real(path, display, settings)
+
+        monkeypatch.setattr(parallel, "check_one", counting)
+
+    def take(self) -> list[str]:
+        out, self.paths = sorted(self.paths), []
+        return out
+
+
+def _run(folder: Path, today: str = TODAY, *, no_cache: bool = False) -> list[Finding]:
+    loaded = load_config(None, folder)
+    when = dt.date.fromisoformat(today)
+    settings = build_settings(loaded.config, config_root=loaded.root, today=when)
+    items = collect([folder], folder, loaded.config, loaded.root)
+    options = RunOptions(offline=True, no_cache=no_cache, jobs=1, cache_dir=folder / ".cache")
+    return run_check(items, settings, loaded.config, options).findings
+
+
+def _pages(folder: Path, **texts: str) -> None:
+    folder.mkdir(exist_ok=True)
+    for name, text in texts.items():
+        (folder / f"{name}.md").write_text(text, encoding="utf-8")
+
+
+def _set_old_mtime(path: Path) -> None:
+    """Make a file look saved long before the check, so its stat is trusted."""
+    old = path.stat().st_mtime_ns - 3600 * 10**9
+    os.utime(path, ns=(old, old))
+
+
+@pytest.fixture
+def counter(monkeypatch: pytest.MonkeyPatch) -> Counter:
+    return Counter(monkeypatch)
+
+
+def test_warm_run_checks_nothing_and_reports_the_same(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, counter: Counter
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    _pages(tmp_path, a=VALID_PAGE, b=PLACEHOLDER, c="no frontmatter\n")
+    cold = _run(tmp_path)
+    assert counter.take() == ["a.md", "b.md", "c.md"]
+    assert _run(tmp_path) == cold
+    assert counter.take() == []
+    assert {f.rule for f in cold} >= {"placeholder", "missing-frontmatter"}
+
+
+def test_a_changed_page_alone_is_checked_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, counter: Counter
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    _pages(tmp_path, a=VALID_PAGE, b=VALID_PAGE)
+    assert _run(tmp_path) == []
+    counter.take()
+    (tmp_path / "b.md").write_text(PLACEHOLDER, encoding="utf-8")
+    found = _run(tmp_path)
+    assert counter.take() == ["b.md"]
+    assert [(f.path, f.rule) for f in found] == [("b.md", "placeholder")]
+
+
+def test_same_size_and_mtime_is_caught_by_content_while_the_mtime_is_fresh(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, counter: Counter
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    page = tmp_path / "a.md"
+    _pages(tmp_path, a=PLACEHOLDER)
+    assert [f.rule for f in _run(tmp_path)] == ["placeholder"]
+    before = page.stat()
+    # Same length, same mtime (as an editor saving within one clock tick would leave it).
+    page.write_text(PLACEHOLDER.replace("TODO: add", "Note: add"), encoding="utf-8")
+    os.utime(page, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert page.stat().st_size == before.st_size
+    assert _run(tmp_path) == []
+    assert counter.take() == ["a.md", "a.md"]
+
+
+def test_trusted_stat_skips_reading_and_a_new_mtime_rechecks_by_content(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, counter: Counter
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    _pages(tmp_path, a=VALID_PAGE)
+    _set_old_mtime(tmp_path / "a.md")
+    _run(tmp_path)
+    counter.take()
+    opened: list[str] = []
+    real_open = open
+
+    def spying_open(file: object, *args: object, **kwargs: object) -> object:
+        opened.append(str(file))
+        return real_open(file, *args, **kwargs)  # type: ignore[call-overload]
+
+    monkeypatch.setattr("builtins.open", spying_open)
+    _run(tmp_path)
+    assert not [p for p in opened if p.endswith("a.md")]  # stat alone answered
+    os.utime(tmp_path / "a.md")  # touched, unchanged: read and hashed, not checked
+    _run(tmp_path)
+    assert counter.take() == []
+    assert [p for p in opened if p.endswith("a.md")]
+
+
+def test_other_settings_or_another_day_check_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, counter: Counter
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    _pages(tmp_path, a=VALID_PAGE)
+    assert _run(tmp_path, "2026-01-15") == []
+    stale = _run(tmp_path, "2027-06-01")
+    assert [f.rule for f in stale] == ["stale-review"]
+    assert counter.take() == ["a.md", "a.md"]
+    assert len(list((tmp_path / ".cache" / "results").iterdir())) == 2
+
+
+def test_damaged_cache_files_are_ignored(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, counter: Counter
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    _pages(tmp_path, a=PLACEHOLDER, b=VALID_PAGE)
+    expected = _run(tmp_path)
+    buckets = list((tmp_path / ".cache" / "results").glob("*/*.bin"))
+    assert buckets
+    for i, bucket in enumerate(buckets):
+        data = bucket.read_bytes()
+        damaged = [data[: len(data) // 2], b"garbage", data[:-1] + bytes([data[-1] ^ 1])][i % 3]
+        bucket.write_bytes(damaged)
+    counter.take()
+    assert _run(tmp_path) == expected
+    assert counter.take() == ["a.md", "b.md"]
+    assert _run(tmp_path) == expected  # and the cache was written again, whole
+    assert counter.take() == []
+
+
+def test_no_cache_writes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    _pages(tmp_path, a=VALID_PAGE)
+    _run(tmp_path, no_cache=True)
+    assert not (tmp_path / ".cache").exists()
+
+
+def test_unusable_cache_folder_is_not_fatal(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    _pages(tmp_path, a=PLACEHOLDER)
+    (tmp_path / ".cache").write_text("a file where the cache folder should be")
+    assert [f.rule for f in _run(tmp_path)] == ["placeholder"]
+
+
+def test_a_page_named_differently_is_not_answered_with_the_old_name(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sub = tmp_path / "sub"
+    _pages(sub, a=PLACEHOLDER)
+    monkeypatch.chdir(tmp_path)
+    loaded = load_config(None, tmp_path)
+    settings = build_settings(loaded.config, config_root=loaded.root)
+    options = RunOptions(offline=True, jobs=1, cache_dir=tmp_path / ".cache")
+    first = run_check(
+        collect([Path("sub")], tmp_path, loaded.config, tmp_path), settings, loaded.config, options
+    )
+    assert {f.path for f in first.findings} == {"sub/a.md"}
+    monkeypatch.chdir(sub)
+    second = run_check(
+        collect([Path(".")], sub, loaded.config, tmp_path), settings, loaded.config, options
+    )
+    assert {f.path for f in second.findings} == {"a.md"}
+
+
+def test_concurrent_runs_share_one_cache(tmp_path: Path) -> None:
+    for i in range(40):
+        _pages(tmp_path, **{f"p{i:02d}": PLACEHOLDER if i % 4 == 0 else VALID_PAGE})
+    env = {**os.environ, "MEDLINT_TODAY": TODAY, "NO_COLOR": "1"}
+    argv = [sys.executable, "-m", "medlint", "check", "--offline", "--format", "json", "."]
+    runs = [
+        subprocess.Popen(argv, cwd=tmp_path, env=env, stdout=subprocess.PIPE, text=True)
+        for _ in range(3)
+    ]
+    outputs = [run.communicate(timeout=120)[0] for run in runs]
+    assert [run.returncode for run in runs] == [1, 1, 1]
+    assert outputs[0] == outputs[1] == outputs[2]
+    buckets = list((tmp_path / ".medlint_cache" / "results").glob("*/*.bin"))
+    rows = [row for bucket in buckets for row in cache._read_bucket(bucket).values()]
+    assert len(rows) == 40  # every bucket whole and readable: renames, never half-written files
+    assert not list((tmp_path / ".medlint_cache" / "results").glob("*/*.tmp"))
+    again = subprocess.run(argv, cwd=tmp_path, env=env, capture_output=True, text=True)
+    assert again.stdout == outputs[0]

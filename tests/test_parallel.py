@@ -1,0 +1,88 @@
+"""Output does not depend on how the work was spread: workers, discovery order, the cache.
+
+A generated corpus of a few hundred pages (bench/corpus.py, a third with defects, relative links
+between pages) is checked by the real program in one process and with two workers, from a cold
+and from a warm result cache, and by the runner with its files in a shuffled order; every JSON
+report must be byte for byte the same.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import random
+import shutil
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+from medlint.config import load_config
+from medlint.engine import build_settings
+from medlint.parallel import PARALLEL_THRESHOLD
+from medlint.reporters import json as json_report
+from medlint.runner import RunOptions, collect, make_report, run_check
+from tests.conftest import ROOT, TODAY, run_medlint
+
+PAGES = 240
+assert PAGES > PARALLEL_THRESHOLD  # so that --jobs 2 really starts workers
+
+
+def _generator() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("bench_corpus", ROOT / "bench" / "corpus.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _check(folder: Path, *args: str) -> str:
+    result = run_medlint(["check", "--offline", "--format", "json", *args, "."], folder)
+    assert result.returncode == 1, result.stderr
+    return result.stdout
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("corpus") / "pages"
+    _generator().build(folder, PAGES, seed=3, defective=0.3)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def in_one_process(corpus: Path) -> str:
+    """The reference: every file checked in this order, in one process, no cache."""
+    return _check(corpus, "--jobs", "1", "--no-cache")
+
+
+def test_reference_report_covers_every_kind_of_finding(in_one_process: str) -> None:
+    data = json.loads(in_one_process)
+    assert data["summary"]["files"] == PAGES
+    rules = {f["rule"] for f in data["findings"]}
+    # Document rules, fixes and the run-wide link phase all take part.
+    assert {"mojibake", "placeholder", "relative-link", "frontmatter-schema"} <= rules
+    assert any(f["fix"] is not None for f in data["findings"])
+
+
+def test_two_workers_cold_and_warm_cache_give_the_same_report(
+    corpus: Path, in_one_process: str, tmp_path: Path
+) -> None:
+    folder = tmp_path / "pages"
+    shutil.copytree(corpus, folder)
+    assert _check(folder, "--jobs", "2") == in_one_process  # workers, filling the cache
+    assert (folder / ".medlint_cache" / "results").is_dir()
+    assert _check(folder, "--jobs", "2") == in_one_process  # every page from the cache
+
+
+def test_shuffled_discovery_order_gives_the_same_report(
+    corpus: Path, in_one_process: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(corpus)  # the link phase resolves pages from here, as the program does
+    monkeypatch.setenv("MEDLINT_TODAY", TODAY)
+    loaded = load_config(None, corpus)
+    settings = build_settings(loaded.config, config_root=loaded.root)
+    items = collect([Path(".")], corpus, loaded.config, loaded.root)
+    random.Random(7).shuffle(items)
+    run = run_check(items, settings, loaded.config, RunOptions(offline=True, no_cache=True, jobs=1))
+    assert json_report.render(make_report(run, settings, statistics=False)) == in_one_process
+    assert [p.path for p in run.pages] == sorted(p.path for p in run.pages)
