@@ -62,6 +62,11 @@ def test_delete_a_block_of_lines_at_the_end() -> None:
         ("Ã  la carte", [("Ã ", "à")]),  # the no-break space became a space
         ("caf√©", [("√©", "é")]),  # Mac Roman
         ("José µg/m² ≥ ± °C ™ “q” — – ¿Qué? «Él» „Gruß“ ESPAÑ¿ —ácido", []),
+        ("c√°ncer y habr√° más", [("√°", "á"), ("√°", "á")]),  # Mac Roman that ftfy lets pass
+        ("¬Ω dose, ‚â• 5", [("¬Ω", "½"), ("‚â•", "≥")]),
+        ("«Él» dijo, «Ésta»", []),  # `«É` re-encodes to U+01C3: a letter, but not an accent
+        ("MantA\u0303\u00a9ngase", [("A\u0303\u00a9", "e\u0301")]),  # decomposed (NFD) page
+        ("don\x92t", []),  # a lone C1 control: invalid-characters' finding, not this one
     ],
 )
 def test_mojibake_spans_are_exact(text: str, expected: list[tuple[str, str]]) -> None:

@@ -3,9 +3,10 @@
 The phrases live in rules/boilerplate.yaml. A phrase alone does not make boilerplate: "stay
 connected with friends during treatment" is advice. A block of consecutive lines (blank lines
 allowed between) that hold phrases is reported when one of its lines is mostly phrases ("Stay
-connected", "Share this page") or holds three of them; the lines around it that hold a phrase
-(the "Sign up…" sentence, the mission statement) belong to the block. Phrases scattered through
-ordinary sentences are prose.
+connected", "Share this page"), or holds two making a quarter of it, or three. Inside a page it
+runs from the first such line to the last; at the end of a page (a footer) every line of it goes,
+such as the mission statement under a sign-up. Phrases scattered through ordinary sentences are
+prose.
 """
 
 from __future__ import annotations
@@ -13,15 +14,23 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from medlint.checks._lines import delete_lines, is_blank
+from medlint.checks._lines import delete_lines, is_blank, last_real_line
+from medlint.checks._phrases import find_phrases
 from medlint.document import Document
 from medlint.findings import Finding, Severity
 from medlint.registry import Context, Rule, register
 
 _URL_PART = re.compile(r"\]\([^)\s]*\)|https?://\S+")
 _WORD_CHAR = re.compile(r"\w")
-MOSTLY = 0.5  # a line that is at least half boilerplate phrases is boilerplate
-MANY = 3  # so is a line holding three phrases
+MOSTLY = 0.5  # a line that is at least half boilerplate phrases is boilerplate,
+SOME = 0.25  # and so is one with two phrases making a quarter of it,
+MANY = 3  # or three phrases in any line
+SHORT_WORDS = 6  # a line this short holding a phrase, right beside such a line, is chrome too
+
+
+def _strong(phrase_letters: int, phrases: int, line_letters: int) -> bool:
+    share = phrase_letters / max(1, line_letters)
+    return share >= MOSTLY or (phrases >= 2 and share >= SOME) or phrases >= MANY
 
 
 def _letters(text: str) -> int:
@@ -65,7 +74,7 @@ class Boilerplate(Rule):
         text = doc.text
         if doc.body_start >= len(text):
             return
-        hits = ctx.packs.boilerplate.finditer(text, doc.body_start)
+        hits = find_phrases(ctx.packs.boilerplate, text, doc.body_start, len(text))
         if not hits:
             return
         # line -> (characters of phrases on it, number of phrases)
@@ -77,14 +86,22 @@ class Boilerplate(Rule):
             entry = per_line.setdefault(line, [0, 0])
             entry[0] += _letters(text[s:e])
             entry[1] += 1
-        for first, last in _blocks(doc, sorted(per_line)):
-            lines = [n for n in range(first, last + 1) if n in per_line]
-            strong = any(
-                per_line[n][1] >= MANY or per_line[n][0] >= MOSTLY * _letters(_line(doc, n))
-                for n in lines
-            )
+        final = last_real_line(doc)
+        for block_first, block_last in _blocks(doc, sorted(per_line)):
+            lines = [n for n in range(block_first, block_last + 1) if n in per_line]
+            strong = [
+                n for n in lines if _strong(per_line[n][0], per_line[n][1], _letters(_line(doc, n)))
+            ]
             if not strong:
                 continue  # Phrases inside ordinary sentences: prose, not site chrome.
+            # A footer (nothing follows it) goes whole: the mission statement under a sign-up,
+            # "Follow us on…" above it. Inside a page the clear lines go, with the short lines
+            # right next to them ("Síganos en Facebook."); a sentence of advice beside "Share
+            # this page" is the page's own.
+            first, last = block_first, block_last
+            if not all(is_blank(doc, n) for n in range(block_last + 1, final + 1)):
+                near = [n for n in lines if n in strong or _short(_line(doc, n))]
+                first, last = _around(near, strong)
             span = doc.span(doc.lines.line_start(first), doc.lines.line_end(last))
             fix = self.make_fix(
                 "Delete the boilerplate", delete_lines(doc, first, last), safe=False
@@ -96,6 +113,21 @@ class Boilerplate(Rule):
                 f"marketing or newsletter boilerplate ({what}): not patient education",
                 fix=fix,
             )
+
+
+def _short(text: str) -> bool:
+    return len(text.split()) <= SHORT_WORDS
+
+
+def _around(near: list[int], strong: list[int]) -> tuple[int, int]:
+    """From the first to the last strong line, widened by `near` lines directly beside them."""
+    lo = near.index(strong[0])
+    hi = near.index(strong[-1])
+    while lo > 0 and near[lo - 1] == near[lo] - 1:
+        lo -= 1
+    while hi + 1 < len(near) and near[hi + 1] == near[hi] + 1:
+        hi += 1
+    return near[lo], near[hi]
 
 
 def _line(doc: Document, line: int) -> str:

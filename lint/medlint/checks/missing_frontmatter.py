@@ -73,7 +73,8 @@ def _title(doc: Document, skip: set[int]) -> str | None:
     """The page's title as the page shows it: its first H1, else a heading-like first line."""
     for heading in doc.body.headings:
         if heading.level == 1 and heading.text.strip():
-            return heading.text.strip()
+            title = " ".join(heading.text.split())
+            return title if len(title) <= MAX_TITLE else None
     for line in body_lines(doc):
         text = line_text(doc, line).strip()
         if not text or line in skip:

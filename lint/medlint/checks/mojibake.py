@@ -3,9 +3,10 @@
 Screening is cheap and ftfy decides. Mojibake of a UTF-8 character is always a run of two to
 four characters from a legacy code page's upper half (a lead byte such as `Ã`, `â`, `√`
 followed by continuation bytes such as `©`, `€`, `“`), or, once a no-break space was turned into
-a space, `Ã` before two spaces (`à`) or `Â` before a space (a no-break space). An ASCII page is never looked at; other pages are scanned with
-one precompiled pattern for such lead/continuation pairs, and only then is ftfy imported (it
-costs about 0.2 s, which the pre-commit hook should not pay for nothing).
+a space, `Ã` before two spaces (`à`) or `Â` before a space (a no-break space). An ASCII page is
+never looked at; other pages are scanned with one precompiled pattern for such lead/continuation
+pairs, and only then is ftfy imported (it costs about 0.2 s, which the pre-commit hook should not
+pay for nothing).
 
 ftfy is asked about the run alone, never the whole line: its full `fix_text` also uncurls
 quotes, unescapes HTML, changes line breaks and normalises Unicode, all of which would damage
@@ -16,12 +17,14 @@ that changed, so a correct curly quote beside the damage stays as it was.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterator
 from functools import lru_cache
 
 from medlint.document import Document
 from medlint.findings import Edit, Finding
 from medlint.registry import Context, Rule, register
+from medlint.safe_regex import Matcher
 
 # Upper halves of the code pages UTF-8 is usually mis-read as: Latin-1 (with its C1 controls),
 # Windows-1252 and Mac Roman. A mojibake run consists of these characters only.
@@ -34,28 +37,88 @@ _CONT = "\x80-\xbf" + _CP1252_EXTRA
 _MAC_LEAD = "¬√ƒ≈∆«»…\xa0ÀÃÕŒœ–—“”‘’÷◊ÿŸ⁄€‹›ﬁﬂ‡·‚„‰ÂÊÁËÈÍÎÏÌÓÔ\uf8ffÒÚÛÙ"
 _MAC_CONT = "ÄÅÇÉÑÖÜáàâäãåçéèêëíìîïñóòôöõúùûü†°¢£§•¶ß®©™´¨≠ÆØ∞±≤≥¥µ∂∑∏π∫ªºΩæø"
 
-_SUSPECT = re.compile(f"[{_LEAD}][{_CONT}]|[{_MAC_LEAD}][{_MAC_CONT}]|Ã (?= )|Â (?=[^\\s])")
-_RUN = re.compile(f"[{_RUN_CHARS}]+")
-_RUN_CHAR = re.compile(f"[{_RUN_CHARS}]")
+_MARKS = "\u0300-\u036f"  # combining accents: a page saved decomposed (NFD) splits `Ã` in two
+_SUSPECT = re.compile(
+    f"[{_LEAD}][{_CONT}]|[{_MAC_LEAD}][{_MAC_CONT}]|Ã (?= )|Â (?=[^\\s])"
+    f"|[!-~][{_MARKS}]+[{_CONT}{_MAC_CONT}]|[{_LEAD}{_MAC_LEAD}][!-~][{_MARKS}]"
+)
+_RUN = re.compile(f"(?:[!-~][{_MARKS}]+|[{_RUN_CHARS}][{_MARKS}]*)+")
+_RUN_CHAR = re.compile(f"[{_RUN_CHARS}{_MARKS}]")
+
+
+def _single_character(run: str, in_word: bool) -> str | None:
+    """What ftfy leaves alone but no language spells: a run that is exactly one UTF-8 character.
+
+    ftfy judges `â„¢` (™), Mac Roman `‚â•` (≥) or `¬Ω` (½) plausible text, and `√°` too, since a
+    square root and a degree sign could stand side by side. A run of two or three such characters
+    that re-encodes to one character of the Latin-1 punctuation block or the punctuation and
+    symbol blocks is never a real word; nor is one touching a word (`c√°ncer`, `habr√°`) that
+    re-encodes to one accented Latin letter (U+00C0-U+017F; `«Él` re-encodes to a click letter,
+    U+01C3, and is of course correct Spanish).
+    """
+    if len(run) not in (2, 3):
+        return None
+    for codec in ("sloppy-windows-1252", "mac_roman"):
+        try:
+            candidate = run.encode(codec).decode("utf-8")
+        except (UnicodeEncodeError, UnicodeDecodeError):
+            continue
+        if len(candidate) != 1:
+            continue
+        o = ord(candidate)
+        if 0xA0 <= o <= 0xBF or 0x2000 <= o < 0x2C00 or (in_word and 0xC0 <= o <= 0x17F):
+            return candidate
+    return None
 
 
 @lru_cache(maxsize=4096)
-def _repair(run: str) -> str | None:
+def _repair(run: str, in_word: bool = False) -> str | None:
     """The run as it was before the wrong decode, when ftfy judges it mojibake; else None."""
     import ftfy
 
-    fixed: str = ftfy.fix_encoding(run)
-    if fixed == run and run.startswith("â") and len(run) == 3:
-        # ftfy leaves `â„¢` (™) alone as plausible Latin; a three-byte sequence that decodes to
-        # a symbol of the punctuation and letterlike blocks is never real Latin text.
-        try:
-            candidate = run.encode("sloppy-windows-1252").decode("utf-8")
-        except (UnicodeEncodeError, UnicodeDecodeError):
+    decomposed = any("\u0300" <= c <= "\u036f" for c in run)
+    source = unicodedata.normalize("NFC", run) if decomposed else run
+    fixed: str = ftfy.fix_encoding(source)
+    if fixed == source:
+        single = _single_character(source, in_word)
+        if single is None:
             return None
-        if len(candidate) == 1 and 0x2000 <= ord(candidate) < 0x2C00:
-            return candidate
-        return None
-    return fixed if fixed != run else None
+        fixed = single
+    # Give the repaired text back in the page's own form: decomposed pages stay decomposed.
+    return unicodedata.normalize("NFD", fixed) if decomposed else fixed
+
+
+def _c1_as_windows(run: str) -> str:
+    return "".join(
+        bytes([ord(c)]).decode("cp1252", errors="ignore") or c if "\x80" <= c <= "\x9f" else c
+        for c in run
+    )
+
+
+@lru_cache(maxsize=1)
+def _screen() -> Matcher:
+    """The suspect pairs as one RE2 pattern: a linear scan several times faster than Python's
+    engine on these large classes. RE2 has no lookahead, so the no-break-space cases take the
+    character after the space into the match; `_suspects` gives back Python matches."""
+    from medlint.safe_regex import compile_pattern
+
+    return compile_pattern(
+        f"[{_LEAD}][{_CONT}]|[{_MAC_LEAD}][{_MAC_CONT}]|Ã  |Â [^\\s]"
+        f"|[!-~][{_MARKS}]+[{_CONT}{_MAC_CONT}]|[{_LEAD}{_MAC_LEAD}][!-~][{_MARKS}]"
+    )
+
+
+def _suspects(text: str, start: int, stop: int) -> Iterator[re.Match[str]]:
+    """Lead/continuation pairs: found by the RE2 screen, returned as Python matches."""
+    for hit in _screen().finditer(text, start, stop):
+        s, e = hit.span()
+        m = _SUSPECT.match(text, s, min(stop, e + 1))
+        if m is not None:
+            yield m
+
+
+def _in_word(text: str, s: int, e: int) -> bool:
+    return (s > 0 and text[s - 1].isalpha()) or (e < len(text) and text[e].isalpha())
 
 
 def find_mojibake(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int, str]]:
@@ -65,27 +128,41 @@ def find_mojibake(text: str, start: int = 0, end: int | None = None) -> list[tup
         return []
     out: list[tuple[int, int, str]] = []
     done = start
-    for m in _SUSPECT.finditer(text, start, stop):
+    for m in _suspects(text, start, stop):
         if m.start() < done:
             continue
-        if m.group().endswith(" "):  # `Ã ` for `à`: a no-break space that became a space.
-            s, e = m.start(), m.end()
-            while s > start and _RUN_CHAR.match(text, s - 1):
+        s = m.start()
+        while s > start:
+            if _RUN_CHAR.match(text, s - 1):
                 s -= 1
+            elif "\u0300" <= text[s] <= "\u036f" and text[s - 1].isascii():
+                s -= 1  # The base letter of a decomposed `Ã`.
+            else:
+                break
+        if m.group().endswith(" "):  # `Ã ` for `à`: a no-break space that became a space.
+            e = m.end()
             run = text[s:e]
             repaired = _repair(run[:-1] + "\xa0")
         else:
-            s = m.start()
-            while s > start and _RUN_CHAR.match(text, s - 1):
-                s -= 1
             run_match = _RUN.match(text, s, stop)
-            assert run_match is not None
-            e = run_match.end()
+            e = run_match.end() if run_match is not None else m.end()
+            repaired = _repair(text[s:e], _in_word(text, s, e))
+            if repaired is None:
+                # A correct character glued to the damage (`‚Äú¿` for `“¿`) can make the whole
+                # run undecodable: try the shortest pieces starting where the damage was seen.
+                for k in (2, 3, 4):
+                    w = m.start() + k
+                    while w < e and "\u0300" <= text[w] <= "\u036f":
+                        w += 1  # Never split a letter from its accent (decomposed pages).
+                    if w <= e and (
+                        piece := _repair(text[m.start() : w], _in_word(text, m.start(), w))
+                    ):
+                        s, e, repaired = m.start(), w, piece
+                        break
             run = text[s:e]
-            repaired = _repair(run)
         done = e
-        if repaired is None:
-            continue
+        if repaired is None or repaired == run or repaired == _c1_as_windows(run):
+            continue  # (A lone C1 control read as Windows-1252 is invalid-characters' finding.)
         # Keep only what changed: a correct character beside the damage is not the damage.
         p = 0
         while p < min(len(run), len(repaired)) and run[p] == repaired[p]:

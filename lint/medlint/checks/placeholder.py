@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterator
 
 from medlint.checks._lines import delete_lines, line_text
+from medlint.checks._phrases import find_phrases
 from medlint.document import Document
 from medlint.findings import Finding, Fix
 from medlint.packs import PhraseSet
@@ -23,7 +24,7 @@ from medlint.registry import Context, Rule, register
 _LINE_MARKUP = re.compile(r"^\s*(?:>\s*)*(?:[-*+]\s+|\d{1,9}[.)]\s+|#{1,6}\s+)?")
 _ONLY_PUNCT = re.compile(r"^[\s*_~`#>:;.,!?…()\[\]{}\"'“”‘’«»-]*$")
 _ROMAN_BEFORE = re.compile(r"(?:siglo|century|edici[oó]n|volume|vol\.)\s+$", re.IGNORECASE)
-_TITLE_WORD = re.compile(r"\s+[A-ZÁÉÍÓÚÑ][a-záéíóúñ]+")
+_TITLE_WORD = re.compile(r"[ \t]+[A-ZÁÉÍÓÚÑ][a-záéíóúñ]+")
 
 
 def leaf_strings(doc: Document) -> Iterator[tuple[int, int]]:
@@ -83,13 +84,17 @@ class Placeholder(Rule):
     def check(self, doc: Document, ctx: Context) -> Iterator[Finding]:
         phrases = ctx.packs.placeholders
         text = doc.text
-        for start, end in leaf_strings(doc):
-            for s, e in phrases.finditer(text, start, end):
-                if not _roman_numeral(text, s, e):
-                    yield self._finding(doc, s, e, None)
-        if doc.body_start >= len(text):
+        # One pass over the whole page: every further call would re-scan it.
+        every = find_phrases(phrases, text, 0, len(text))
+        if not every:
             return
-        hits = phrases.finditer(text, doc.body_start)
+        in_front = [h for h in every if h[0] < doc.body_start]
+        if in_front:
+            values = list(leaf_strings(doc))
+            for s, e in in_front:  # Only inside values: a key or a fence is not content.
+                if any(a <= s and e <= b for a, b in values) and not _roman_numeral(text, s, e):
+                    yield self._finding(doc, s, e, None)
+        hits = [h for h in every if h[0] >= doc.body_start]
         if not hits:
             return
         body = doc.body
@@ -124,7 +129,7 @@ class Placeholder(Rule):
         if content.lstrip().startswith("|"):
             return None  # A table cell: deleting the row would take real cells with it.
         rest = list(content)
-        for s, e in phrases.finditer(content):
+        for s, e in find_phrases(phrases, content, 0, len(content)):
             rest[s:e] = [" "] * (e - s)
         remainder = "".join(rest)
         markup = _LINE_MARKUP.match(remainder)
