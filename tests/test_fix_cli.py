@@ -122,3 +122,23 @@ def test_no_progress_bar_when_not_on_a_terminal(tmp_path: Path) -> None:
     result = invoke(["fix", "--select", "mojibake", "."], cwd=tmp_path)
     assert result.exit_code == 0
     assert result.output == "Fixed 0 findings in 0 files; 0 remain.\n"
+
+
+def test_worker_processes_fix_exactly_what_one_process_fixes(tmp_path: Path) -> None:
+    from medlint.parallel import PARALLEL_THRESHOLD
+
+    outputs = []
+    for jobs in ("1", "2"):
+        folder = tmp_path / f"j{jobs}"
+        folder.mkdir()
+        for i in range(PARALLEL_THRESHOLD + 10):
+            text = VALID_PAGE.replace("targeted therapy", f"targeted therapy nº{i} â€” cafÃ©")
+            (folder / f"p{i:03d}.md").write_text(text, encoding="utf-8")
+        result = invoke(["fix", "-j", jobs, "."], cwd=folder)
+        assert result.exit_code == 0, result.output
+        outputs.append((result.output, _snapshot(folder)))
+    assert outputs[0] == outputs[1]
+    assert (
+        outputs[0][0] == f"Fixed {2 * (PARALLEL_THRESHOLD + 10)} findings in "
+        f"{PARALLEL_THRESHOLD + 10} files; 0 remain.\n"
+    )

@@ -261,6 +261,13 @@ def _write_report(report: Report, fmt: str, path: Path, quiet: bool) -> bool:
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @common_options
 @click.option("--unsafe-fixes", is_flag=True, help="Also apply fixes that may change meaning.")
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Worker processes for large runs (default: one per CPU).",
+)
 @click.option("--diff", "show_diff", is_flag=True, help="Print a unified diff; write nothing.")
 @click.option(
     "--check", "check_only", is_flag=True, help="Write nothing; exit 1 if a file would change."
@@ -283,12 +290,14 @@ def fix_cmd(
     statistics: bool,
     allow_private: tuple[str, ...],
     unsafe_fixes: bool,
+    jobs: int | None,
     show_diff: bool,
     check_only: bool,
     fail_on: str | None,
 ) -> None:
     """Fix PATHS (default: the current folder): safe fixes, or all with --unsafe-fixes."""
     from medlint.fixer import run_fix
+    from medlint.parallel import default_jobs
     from medlint.reporters.text import clean
     from medlint.runner import collect
 
@@ -297,6 +306,7 @@ def fix_cmd(
     settings = _settings(loaded, select, ignore, today, fail_on)
     items = collect(list(paths) or [Path(".")], Path.cwd(), loaded.config, loaded.root)
     write = not (show_diff or check_only)
+    workers = jobs or default_jobs()
     # A progress bar only for a person at a terminal waiting on a long run; never in CI logs.
     if len(items) >= 300 and sys.stderr.isatty() and not os.environ.get("CI"):
         with click.progressbar(length=len(items), label="Fixing", file=sys.stderr) as bar:
@@ -307,9 +317,12 @@ def fix_cmd(
                 write=write,
                 diff=show_diff,
                 progress=lambda done, total: bar.update(1),
+                jobs=workers,
             )
     else:
-        run = run_fix(items, settings, unsafe=unsafe_fixes, write=write, diff=show_diff)
+        run = run_fix(
+            items, settings, unsafe=unsafe_fixes, write=write, diff=show_diff, jobs=workers
+        )
     for file in run.files:
         if file.diff:
             click.echo(file.diff, nl=False)

@@ -427,6 +427,14 @@ def fix_file(
     return result
 
 
+def _fix_job(job: tuple[Discovered, bool, bool, bool], settings: Settings) -> FileFix:
+    """One file for `parallel.map_unordered` (module level, so a spawned worker can import it)."""
+    item, unsafe, write, diff = job
+    return fix_file(
+        item, settings, unsafe=unsafe, write=write, diff=diff, checks=disk_checks(settings)
+    )
+
+
 def run_fix(
     items: Sequence[Discovered],
     settings: Settings,
@@ -435,11 +443,17 @@ def run_fix(
     write: bool,
     diff: bool,
     progress: Callable[[int, int], None] | None = None,
+    jobs: int = 1,
 ) -> FixRun:
-    checks = disk_checks(settings)
+    """Fix every file, in worker processes for large runs; results in path order."""
+    from medlint.parallel import map_unordered
+
+    work = [(item, unsafe, write, diff) for item in items]
     files: list[FileFix] = []
-    for i, item in enumerate(items, 1):
-        files.append(fix_file(item, settings, unsafe=unsafe, write=write, diff=diff, checks=checks))
+    for done, result in enumerate(map_unordered(_fix_job, work, settings, jobs), 1):
+        files.append(result)
         if progress is not None:
-            progress(i, len(items))
+            progress(done, len(work))
+    order = {item.display: i for i, item in enumerate(items)}
+    files.sort(key=lambda f: order.get(f.display, len(order)))
     return FixRun(files, unsafe=unsafe, write=write)

@@ -22,10 +22,23 @@ _LABEL = (
 )
 _REVIEW_LINE = re.compile(
     r"^[ \t]{0,3}(?:[-*+][ \t]+)?(?:\*\*|__)?(?P<label>" + _LABEL + r")[ \t]*(?:\*\*|__)?"
-    r"[ \t]*(?P<colon>:)?[ \t]*(?:\*\*|__)?[ \t]*(?P<who>[^\r\n]*?)[ \t]*\r?$",
+    # `who` ends at a non-space (or is empty): a lazy `[^\r\n]*?` followed by `[ \t]*\r?$` re-read
+    # every run of spaces from each of its characters, quadratic on a line of many spaces.
+    r"[ \t]*(?P<colon>:)?[ \t]*(?:\*\*|__)?[ \t]*(?P<who>(?:[^\r\n]*[^ \t\r\n])?)[ \t]*\r?$",
     re.IGNORECASE | re.MULTILINE,
 )
-_TRAILING = re.compile(r"(?:\*\*|__|[ \t.])+$")
+
+
+def _strip_trailing(who: str) -> str:
+    r"""`re.sub(r"(?:\*\*|__|[ \t.])+$", "", who)` in linear time (the regex, searched from
+    every position of a long run of dots and spaces, re-read the run from each)."""
+    while True:
+        cut = who.rstrip(" \t.")
+        if cut.endswith(("**", "__")):
+            cut = cut[:-2]
+        if cut == who:
+            return who
+        who = cut
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,7 +55,7 @@ def review_lines(doc: Document) -> list[ReviewLine]:
         label = m.group("label").lower()
         if not m.group("colon") and not label.endswith(("by", "por")):
             continue  # "Medical review is important…" is prose, not a review line.
-        who = _TRAILING.sub("", m.group("who")).strip()
+        who = _strip_trailing(m.group("who")).strip()
         names = tuple(n.strip() for n in who.split(";") if n.strip())
         if not names or doc.in_code(m.start()):
             continue

@@ -274,8 +274,8 @@ def run_phase(results: list[FileResult], settings: Settings) -> None:
     if rule is None:
         return
     files = LocalFiles()
-    for result in results:
-        if result.document is not None:
+    for result in results:  # Every page of the run: their anchors need no second read.
+        if not any(f.rule == "unreadable-file" for f in result.findings):
             files.known_anchors[os.path.normpath(files.cwd / result.path)] = result.anchors
     for result in results:
         if result.document is not None:
