@@ -86,7 +86,10 @@ def _iso_date(value: object) -> object:
 
 
 def _http_url(value: str) -> str:
-    if not re.fullmatch(r"https?://[^\s/?#]+\.[^\s/?#]+(?:[/?#]\S*)?", value):
+    # A host with a dot inside it. As one pattern (`[^\s/?#]+\.[^\s/?#]+`) both runs could hold
+    # the dot, and a long dotted value that failed to match took quadratic time.
+    m = re.fullmatch(r"https?://([^\s/?#]+)(?:[/?#]\S*)?", value)
+    if m is None or "." not in m.group(1)[1:-1]:
         raise ValueError(
             f"must be an absolute http(s) URL such as https://www.cancer.gov/…; got `{value}`"
         )

@@ -19,7 +19,9 @@ from medlint.document import Document
 from medlint.findings import Finding, Span
 
 _DIRECTIVE = re.compile(
-    r"^\s*medlint-(disable-next-line|disable-file|disable|enable)\b(.*?)(?:\s--\s.*)?\s*$",
+    # `(?<!\s)`: trailing space is only tried where a run of it starts; `(.*?)\s*$` re-read a
+    # long run from each of its characters (quadratic). The matches are the same.
+    r"^\s*medlint-(disable-next-line|disable-file|disable|enable)\b(.*?)(?:\s--\s.*|(?<!\s)\s*)$",
     re.DOTALL,
 )
 
