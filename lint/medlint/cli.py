@@ -296,7 +296,7 @@ def fix_cmd(
     fail_on: str | None,
 ) -> None:
     """Fix PATHS (default: the current folder): safe fixes, or all with --unsafe-fixes."""
-    from medlint.fixer import run_fix
+    from medlint.fixer import fix_roots, run_fix
     from medlint.parallel import default_jobs
     from medlint.reporters.text import clean
     from medlint.runner import collect
@@ -305,6 +305,7 @@ def fix_cmd(
     loaded = _load(config_path)
     settings = _settings(loaded, select, ignore, today, fail_on)
     items = collect(list(paths) or [Path(".")], Path.cwd(), loaded.config, loaded.root)
+    roots = fix_roots(list(paths) or [Path(".")], Path.cwd())
     write = not (show_diff or check_only)
     workers = jobs or default_jobs()
     # A progress bar only for a person at a terminal waiting on a long run; never in CI logs.
@@ -318,10 +319,17 @@ def fix_cmd(
                 diff=show_diff,
                 progress=lambda done, total: bar.update(1),
                 jobs=workers,
+                roots=roots,
             )
     else:
         run = run_fix(
-            items, settings, unsafe=unsafe_fixes, write=write, diff=show_diff, jobs=workers
+            items,
+            settings,
+            unsafe=unsafe_fixes,
+            write=write,
+            diff=show_diff,
+            jobs=workers,
+            roots=roots,
         )
     for file in run.files:
         if file.diff:

@@ -23,10 +23,12 @@ from __future__ import annotations
 import bisect
 import difflib
 import itertools
+import os
 import re
 from array import array
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from medlint.discovery import Discovered
 from medlint.document import Document
@@ -374,6 +376,25 @@ def unified_diff(before: str, after: str, display: str) -> str:
     return "".join(out)
 
 
+def fix_roots(paths: Sequence[Path], cwd: Path) -> tuple[Path, ...]:
+    """The real folders a fix may write in: each named folder, and the folder of a named file.
+
+    A symlinked page, or a symlinked folder met while walking, that leads outside them is never
+    written through: a pull request could add `docs/page.md -> ~/.bashrc`, and the pre-commit
+    hook names that link as a file to fix. Folders in a path the user typed are their choice.
+    """
+    roots = []
+    for given in paths:
+        path = given if given.is_absolute() else cwd / given
+        roots.append(Path(os.path.realpath(path if path.is_dir() else path.parent)))
+    return tuple(roots)
+
+
+def _outside(path: Path, roots: Sequence[Path]) -> bool:
+    real = Path(os.path.realpath(path))
+    return bool(roots) and not any(real.is_relative_to(root) for root in roots)
+
+
 def fix_file(
     item: Discovered,
     settings: Settings,
@@ -382,6 +403,7 @@ def fix_file(
     write: bool,
     diff: bool,
     checks: Sequence[ExtraCheck],
+    roots: Sequence[Path] = (),
 ) -> FileFix:
     """Fix one file on disk: read it, fix the text, then write it atomically or diff it."""
     from medlint.engine import UNREADABLE, document_from_bytes, file_finding
@@ -418,6 +440,9 @@ def fix_file(
     if not write:
         result.findings = list(outcome.remaining)
         return result
+    if _outside(item.path, roots):
+        result.problem = "is a link to a file outside the folders being fixed: not written"
+        return result
     try:
         result.written = write_atomic(item.path, encode(outcome.text, bom=doc.bom), raw)
     except WriteRefused as exc:
@@ -427,11 +452,14 @@ def fix_file(
     return result
 
 
-def _fix_job(job: tuple[Discovered, bool, bool, bool], settings: Settings) -> FileFix:
+def _fix_job(
+    job: tuple[Discovered, bool, bool, bool, tuple[Path, ...]], settings: Settings
+) -> FileFix:
     """One file for `parallel.map_unordered` (module level, so a spawned worker can import it)."""
-    item, unsafe, write, diff = job
+    item, unsafe, write, diff, roots = job
+    checks = disk_checks(settings)
     return fix_file(
-        item, settings, unsafe=unsafe, write=write, diff=diff, checks=disk_checks(settings)
+        item, settings, unsafe=unsafe, write=write, diff=diff, checks=checks, roots=roots
     )
 
 
@@ -444,11 +472,12 @@ def run_fix(
     diff: bool,
     progress: Callable[[int, int], None] | None = None,
     jobs: int = 1,
+    roots: Sequence[Path] = (),
 ) -> FixRun:
     """Fix every file, in worker processes for large runs; results in path order."""
     from medlint.parallel import map_unordered
 
-    work = [(item, unsafe, write, diff) for item in items]
+    work = [(item, unsafe, write, diff, tuple(roots)) for item in items]
     files: list[FileFix] = []
     for done, result in enumerate(map_unordered(_fix_job, work, settings, jobs), 1):
         files.append(result)

@@ -46,6 +46,10 @@ def write_atomic(path: Path, data: bytes, expected_original: bytes) -> bool:
         raise WriteRefused(
             f"file has {st.st_nlink} hard links; replacing it would split them: not written"
         )
+    # The rename needs only the folder's permission, so without this a read-only page would be
+    # replaced (and given to whoever ran medlint). Root may write anything, as with any editor.
+    if not os.access(target, os.W_OK):
+        raise WriteRefused("file is read-only: not written (make it writable to fix it)")
     try:
         current = target.read_bytes()
     except OSError as exc:

@@ -17,6 +17,8 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
+import tests.robust.conftest  # noqa: F401  (registers the suite's Hypothesis profiles)
+
 TODAY = "2026-11-22"
 # A hang guard for subprocesses, not a performance assertion: far above any honest run.
 HANG_GUARD = 300.0

@@ -1,0 +1,156 @@
+"""What `medlint fix` does to files that are not plain pages it may rewrite.
+
+- read-only pages (as a non-root user: root ignores permissions) and read-only folders: left as
+  they are (bytes, mode, owner), reported, the run goes on;
+- symlinks: stay links; a link (or a linked folder) leading outside the folders being fixed is
+  never written through, even when named on the command line;
+- hard links: never silently split into two files;
+- a page edited between medlint's read and its write: the edit is kept, a conflict reported.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+import medlint.fixer
+from medlint.config import Config
+from medlint.discovery import Discovered
+from medlint.engine import build_settings
+from medlint.fixer import FixOutcome, fix_roots, run_fix
+from tests.robust.helpers import as_nobody, run_medlint, shared_dir
+from tests.robust.pages import Plan, build
+
+# A page whose only defects have safe fixes (mojibake, a review line to move into frontmatter).
+PAGE = build(
+    Plan(
+        "no-reviewer",
+        (
+            (True, "It’s the patient’s choice — “shared decision-making”."),
+            (False, "It is an antibodyâ€“drug conjugate."),
+            (False, "Medical Review: Ilana Schlam, MD, MPH"),
+        ),
+        "\n",
+    )
+).data
+
+
+def _state(path: Path) -> tuple[bytes, int, int, int]:
+    st = path.stat()
+    return path.read_bytes(), st.st_mode, st.st_uid, st.st_ino
+
+
+def _temp_files(root: Path) -> list[Path]:
+    return [p for p in root.rglob("*") if p.name.endswith(".medlint-tmp")]
+
+
+def test_read_only_pages_and_folders_are_reported_and_kept() -> None:
+    prefix = as_nobody()
+    top = shared_dir("readonly")
+    try:
+        for name in ("writable.md", "readonly.md"):
+            (top / name).write_bytes(PAGE)
+        (top / "writable.md").chmod(0o666)
+        (top / "readonly.md").chmod(0o444)
+        locked = top / "locked"
+        locked.mkdir()
+        (locked / "inside.md").write_bytes(PAGE)
+        (locked / "inside.md").chmod(0o666)
+        locked.chmod(0o555)  # the page is writable, its folder is not: no temporary file
+        before = {p: _state(p) for p in (top / "readonly.md", locked / "inside.md")}
+        proc = run_medlint(["fix", "--no-cache", "."], top, prefix=prefix)
+        assert proc.returncode == 1, (proc.stdout, proc.stderr)
+        assert "Traceback" not in proc.stderr
+        assert "readonly.md: file is read-only: not written" in proc.stderr
+        assert "locked/inside.md: cannot create a temporary file" in proc.stderr
+        for path, state in before.items():
+            assert _state(path) == state, path  # bytes, mode, owner, inode: untouched
+        assert (top / "writable.md").read_bytes() != PAGE  # the run went on and fixed it
+        assert "2 files left untouched" in proc.stdout
+        assert not _temp_files(top)
+    finally:
+        (top / "locked").chmod(0o755)
+        shutil.rmtree(top, ignore_errors=True)
+
+
+@pytest.fixture
+def linked(tmp_path: Path) -> Path:
+    """tree/ holds pages and links; outside/ holds what links point to beyond the tree."""
+    tree, outside = tmp_path / "tree", tmp_path / "outside"
+    (tree / "sub").mkdir(parents=True)
+    (outside / "dir").mkdir(parents=True)
+    for path in (tree / "page.md", tree / "sub" / "target.md", outside / "secret.md"):
+        path.write_bytes(PAGE)
+    (outside / "dir" / "also.md").write_bytes(PAGE)
+    (tree / "inner-link.md").symlink_to("sub/target.md")
+    (tree / "outer-link.md").symlink_to("../outside/secret.md")
+    (tree / "linked-dir").symlink_to("../outside/dir", target_is_directory=True)
+    (tree / "dangling.md").symlink_to("nowhere.md")
+    (tree / "loop.md").symlink_to("loop.md")
+    return tmp_path
+
+
+def test_symlinks_stay_links_and_never_lead_outside(linked: Path) -> None:
+    tree, outside = linked / "tree", linked / "outside"
+    secret, also = outside / "secret.md", outside / "dir" / "also.md"
+    proc = run_medlint(["fix", "--no-cache", "tree"], linked)
+    assert proc.returncode in (0, 1), proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert "outer-link.md: is a link to a file outside the folders being fixed" in proc.stderr
+    assert "linked-dir/also.md: is a link to a file outside" in proc.stderr
+    assert secret.read_bytes() == PAGE and also.read_bytes() == PAGE
+    # A link inside the tree stays a link; its target (inside) is fixed.
+    assert os.readlink(tree / "inner-link.md") == "sub/target.md"
+    assert (tree / "sub" / "target.md").read_bytes() != PAGE
+    assert (tree / "page.md").read_bytes() != PAGE
+    for name in ("outer-link.md", "dangling.md", "loop.md"):
+        assert (tree / name).is_symlink(), name
+    # A link named explicitly (as the pre-commit hook names files): still not written through.
+    proc = run_medlint(["fix", "--no-cache", "outer-link.md", "page.md"], tree)
+    assert "outer-link.md: is a link to a file outside the folders being fixed" in proc.stderr
+    assert secret.read_bytes() == PAGE and also.read_bytes() == PAGE
+    assert not _temp_files(linked)
+
+
+def test_hard_links_are_never_split(tmp_path: Path) -> None:
+    first = tmp_path / "first.md"
+    first.write_bytes(PAGE)
+    os.link(first, tmp_path / "second.md")
+    proc = run_medlint(["fix", "--no-cache", "."], tmp_path)
+    assert proc.returncode == 1
+    assert "first.md: file has 2 hard links; replacing it would split them" in proc.stderr
+    one, two = first.stat(), (tmp_path / "second.md").stat()
+    assert one.st_ino == two.st_ino and one.st_nlink == 2
+    assert first.read_bytes() == PAGE
+    assert not _temp_files(tmp_path)
+
+
+def test_an_edit_between_read_and_write_is_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An editor saves the page while medlint is fixing it: the save wins, medlint reports."""
+    page = tmp_path / "page.md"
+    page.write_bytes(PAGE)
+    saved = PAGE.replace(b"shared decision-making", b"SHARED DECISION-MAKING")
+    real_fix_text = medlint.fixer.fix_text
+
+    def fix_then_editor_saves(*args: object, **kwargs: object) -> FixOutcome:
+        outcome = real_fix_text(*args, **kwargs)  # type: ignore[arg-type]
+        page.write_bytes(saved)
+        return outcome
+
+    monkeypatch.setattr(medlint.fixer, "fix_text", fix_then_editor_saves)
+    settings = build_settings(Config(), config_root=tmp_path, today=dt.date(2026, 11, 22))
+    items = [Discovered(page, "page.md")]
+    run = run_fix(
+        items, settings, unsafe=False, write=True, diff=False, roots=fix_roots([tmp_path], tmp_path)
+    )
+    [result] = run.files
+    assert result.problem is not None and "changed on disk since it was read" in result.problem
+    assert not result.written
+    assert page.read_bytes() == saved
+    assert not _temp_files(tmp_path)
