@@ -44,11 +44,28 @@ class Discovered:
     error: str | None = None  # a folder that could not be listed
 
 
-def _display(path: Path, cwd: Path) -> str:
+def _relative(path: str, base: str) -> str | None:
+    """`path` relative to folder `base` as a POSIX string (None when it is not under it).
+
+    String slicing where `path` starts with `base`, as everything the walk builds does: pathlib's
+    relative_to cost more than reading the files on a warm run (three calls a file). Anything
+    else goes through pathlib, which also knows case-insensitive file systems.
+    """
+    if path == base:
+        return "."
+    prefix = base if base.endswith(os.sep) else base + os.sep
+    if path.startswith(prefix):
+        rel = path[len(prefix) :]
+        return rel if os.sep == "/" else rel.replace(os.sep, "/")
     try:
-        return path.relative_to(cwd).as_posix()
+        return Path(path).relative_to(base).as_posix()
     except ValueError:
-        return path.as_posix()
+        return None
+
+
+def _display(path: Path | str, cwd: Path) -> str:
+    rel = _relative(str(path), str(cwd))
+    return rel if rel is not None else Path(path).as_posix()
 
 
 def _gitignore_spec(folder: Path) -> pathspec.GitIgnoreSpec | None:
@@ -70,17 +87,16 @@ def discover(
 ) -> Iterator[Discovered]:
     """Yield the files to check, each once, sorted within each named path."""
     excludes = pathspec.GitIgnoreSpec.from_lines(exclude) if exclude else None
-    root = config_root.resolve()
-    seen: set[Path] = set()
+    root = str(config_root.resolve())
+    seen: set[str] = set()  # os.path.normcase'd paths: equal as pathlib would compare them
 
-    def excluded(path: Path) -> bool:
+    def excluded(path: str, is_dir: bool) -> bool:
         if excludes is None:
             return False
-        try:
-            rel = path.relative_to(root).as_posix()
-        except ValueError:
+        rel = _relative(path, root)
+        if rel is None:
             return False
-        return excludes.match_file(rel) or (path.is_dir() and excludes.match_file(rel + "/"))
+        return excludes.match_file(rel) or (is_dir and excludes.match_file(rel + "/"))
 
     for given in paths:
         absolute = (cwd / given).resolve() if not given.is_absolute() else given
@@ -88,8 +104,9 @@ def discover(
         if given.is_absolute() or absolute.is_relative_to(cwd):
             display_base = _display(absolute, cwd) if not given.is_absolute() else display_base
         if not os.path.isdir(absolute):
-            if absolute not in seen:
-                seen.add(absolute)
+            key = os.path.normcase(absolute)
+            if key not in seen:
+                seen.add(key)
                 yield Discovered(absolute, display_base)
             continue
         yield from _walk(absolute, cwd, excluded, respect_gitignore, seen)
@@ -100,11 +117,11 @@ def _walk(
     cwd: Path,
     excluded: object,
     respect_gitignore: bool,
-    seen: set[Path],
+    seen: set[str],
 ) -> Iterator[Discovered]:
     assert callable(excluded)
     # Stack of (folder, [(folder the spec is relative to, spec)...]).
-    specs: list[tuple[Path, pathspec.GitIgnoreSpec]] = []
+    specs: list[tuple[str, pathspec.GitIgnoreSpec]] = []
     if respect_gitignore:
         # .gitignore files above the named folder still apply, up to the repository's top.
         for parent in reversed([top, *top.parents]):
@@ -112,17 +129,17 @@ def _walk(
                 break
             spec = _gitignore_spec(parent)
             if spec is not None:
-                specs.append((parent, spec))
+                specs.append((str(parent), spec))
             if (parent / ".git").exists():
-                specs = [(parent, spec)] if spec is not None else []
-    stack: list[tuple[Path, list[tuple[Path, pathspec.GitIgnoreSpec]]]] = [(top, specs)]
+                specs = [(str(parent), spec)] if spec is not None else []
+    stack: list[tuple[Path, list[tuple[str, pathspec.GitIgnoreSpec]]]] = [(top, specs)]
     while stack:
         folder, inherited = stack.pop()
         local = list(inherited)
         if respect_gitignore:
             spec = _gitignore_spec(folder)
             if spec is not None:
-                local.append((folder, spec))
+                local.append((str(folder), spec))
         try:
             entries = sorted(os.scandir(folder), key=lambda e: e.name)
         except OSError as exc:
@@ -130,27 +147,27 @@ def _walk(
             continue
         subfolders: list[Path] = []
         for entry in entries:
-            path = Path(entry.path)
+            path = entry.path
             try:
                 is_dir = entry.is_dir()
             except OSError:
                 continue
             if is_dir and entry.name in ALWAYS_SKIPPED:
                 continue
-            if _ignored(path, is_dir, local) or excluded(path):
+            if _ignored(path, is_dir, local) or excluded(path, is_dir):
                 continue
             if is_dir:
-                subfolders.append(path)
-            elif entry.name.endswith(MARKDOWN_SUFFIXES) and path not in seen:
-                seen.add(path)
-                yield Discovered(path, _display(path, cwd))
+                subfolders.append(folder / entry.name)
+            elif entry.name.endswith(MARKDOWN_SUFFIXES) and os.path.normcase(path) not in seen:
+                seen.add(os.path.normcase(path))
+                yield Discovered(folder / entry.name, _display(path, cwd))
         # Depth-first in name order: push in reverse so the first name is walked first.
         stack.extend((sub, local) for sub in reversed(subfolders))
 
 
-def _ignored(path: Path, is_dir: bool, specs: list[tuple[Path, pathspec.GitIgnoreSpec]]) -> bool:
+def _ignored(path: str, is_dir: bool, specs: list[tuple[str, pathspec.GitIgnoreSpec]]) -> bool:
     for base, spec in specs:
-        rel = path.relative_to(base).as_posix()
-        if spec.match_file(rel + "/" if is_dir else rel):
+        rel = _relative(path, base)
+        if rel is not None and spec.match_file(rel + "/" if is_dir else rel):
             return True
     return False

@@ -37,10 +37,11 @@ MAX_CHUNK = 64
 T = TypeVar("T")
 R = TypeVar("R")
 
-# One payload: (findings, links, anchors, url, suppressions, line starts, page facts), where
-# findings and suppressions are pickled bytes (or None when there are none), links are
-# (kind, target, start, end, exact) tuples, line starts an array("I") as bytes, and page facts
-# (title, source, lastReviewed ordinal, due ordinal).
+# One payload: (findings, disk links, network links, anchors, url, suppressions, line starts,
+# page facts), where findings and suppressions are pickled bytes (or None when there are none),
+# links are (kind, target, start, end, exact) tuples of the links the link phase may judge (see
+# link_need), line starts an array("I") as bytes (only with links, for their spans), and page
+# facts (title, source, lastReviewed ordinal, due ordinal).
 Payload = bytes
 
 
@@ -63,12 +64,44 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+DISK, NETWORK = 1, 2
+
+
+def link_need(target: str) -> int:
+    """What the run-wide link phase needs of a link: 0 nothing, DISK or NETWORK.
+
+    A fragment-only or protocol-relative link is judged by the page's own rules; a link with a
+    scheme (`https:`, `mailto:`) needs the network, so an offline run does not carry it; any
+    other link is a path that needs the disk. Decided here, in the worker, once per link.
+    """
+    target = target.strip()
+    if not target or target[0] == "#" or target.startswith("//"):
+        return 0
+    scheme = target[: max(target.find(":"), 0)]
+    if (
+        scheme
+        and scheme[0].isascii()
+        and scheme[0].isalpha()
+        and all(c.isascii() and (c.isalnum() or c in "+.-") for c in scheme)
+    ):
+        return NETWORK
+    return DISK
+
+
 def encode(result: FileResult, doc_lines: Sequence[int], page: tuple[object, ...]) -> Payload:
     findings = cache.dumps_objects(tuple(result.findings)) if result.findings else None
     sups = cache.dumps_objects(tuple(result.suppressions)) if result.suppressions else None
-    links = tuple((ln.kind, ln.target, ln.start, ln.end, ln.exact) for ln in result.links)
-    starts = array("I", doc_lines).tobytes() if links else b""
-    record = (findings, links, tuple(sorted(result.anchors)), result.url, sups, starts, page)
+    disk: list[tuple[str, str, int, int, bool]] = []
+    network: list[tuple[str, str, int, int, bool]] = []
+    for ln in result.links:
+        need = link_need(ln.target)
+        if need:
+            (disk if need == DISK else network).append(
+                (ln.kind, ln.target, ln.start, ln.end, ln.exact)
+            )
+    starts = array("I", doc_lines).tobytes() if disk or network else b""
+    anchors = tuple(sorted(result.anchors))
+    record = (findings, tuple(disk), tuple(network), anchors, result.url, sups, starts, page)
     return marshal.dumps(cast(Any, record))  # plain tuples, str, int, bytes and None only
 
 

@@ -99,33 +99,14 @@ class LinkView(Document):
         return i + 1, offset - self._starts[i] + 1
 
 
-def _needed(target: str, remote: bool) -> bool:
-    """Whether the link phase has anything to judge in this link.
-
-    Fragment-only and protocol-relative links are judged by the page's own rules; links with a
-    scheme need the network, so an offline run drops them; everything else (a path) needs the
-    disk.
-    """
-    target = target.strip()
-    if not target or target[0] == "#" or target.startswith("//"):
-        return False
-    colon = target.find(":")
-    if colon > 0 and target[0].isascii() and target[0].isalpha():
-        head = target[:colon]
-        if all(c.isascii() and (c.isalnum() or c in "+.-") for c in head):
-            return remote
-    return True
-
-
 def _decode(display: str, payload: bytes, remote: bool) -> tuple[FileResult, PageInfo]:
     from medlint.cache import loads_objects
 
-    found, links, anchors, url, sups, starts, page = marshal.loads(payload)
+    found, disk, network, anchors, url, sups, starts, page = marshal.loads(payload)
     intern = sys.intern
     kept = [
         Link(cast(LinkKind, kind), intern(target), start, end, exact)
-        for kind, target, start, end, exact in links
-        if _needed(target, remote)
+        for kind, target, start, end, exact in (disk + network if remote else disk)
     ]
     result = FileResult(
         display,
