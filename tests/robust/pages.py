@@ -176,3 +176,18 @@ def page_strategy(draw: st.DrawFn) -> Page:
         return draw(st.sampled_from(options))
 
     return build(_plan(choose, lambda: draw(st.booleans()), lambda a, b: draw(st.integers(a, b))))
+
+
+# A page whose only defects have safe fixes (mojibake, a review line to move into frontmatter),
+# for the fault tests: `medlint fix` without flags must want to rewrite it.
+SAFE_FIX_PAGE = build(
+    Plan(
+        "no-reviewer",
+        (
+            (True, "It’s the patient’s choice — “shared decision-making”."),
+            (False, "It is an antibodyâ€“drug conjugate."),
+            (False, REVIEW_LINE),
+        ),
+        "\n",
+    )
+).data

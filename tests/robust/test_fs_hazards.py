@@ -23,20 +23,9 @@ from medlint.discovery import Discovered
 from medlint.engine import build_settings
 from medlint.fixer import FixOutcome, fix_roots, run_fix
 from tests.robust.helpers import as_nobody, run_medlint, shared_dir
-from tests.robust.pages import Plan, build
+from tests.robust.pages import SAFE_FIX_PAGE
 
-# A page whose only defects have safe fixes (mojibake, a review line to move into frontmatter).
-PAGE = build(
-    Plan(
-        "no-reviewer",
-        (
-            (True, "It’s the patient’s choice — “shared decision-making”."),
-            (False, "It is an antibodyâ€“drug conjugate."),
-            (False, "Medical Review: Ilana Schlam, MD, MPH"),
-        ),
-        "\n",
-    )
-).data
+PAGE = SAFE_FIX_PAGE
 
 
 def _state(path: Path) -> tuple[bytes, int, int, int]:
