@@ -301,9 +301,12 @@ def fix_cmd(
     from medlint.reporters.text import clean
     from medlint.runner import collect
 
-    del offline, no_cache, statistics, allow_private  # fix never touches the network
+    # fix never touches the network; permanent redirects come from the link cache `check` wrote.
+    del statistics, allow_private
     loaded = _load(config_path)
     settings = _settings(loaded, select, ignore, today, fail_on)
+    if not (offline or loaded.config.offline or no_cache):
+        settings = dataclasses.replace(settings, link_cache=Path(loaded.config.cache_dir))
     items = collect(list(paths) or [Path(".")], Path.cwd(), loaded.config, loaded.root)
     roots = fix_roots(list(paths) or [Path(".")], Path.cwd())
     write = not (show_diff or check_only)

@@ -39,6 +39,9 @@ class Settings:
     per_file_ignores: tuple[tuple[pathspec.GitIgnoreSpec, frozenset[str]], ...] = ()
     max_file_size: int = 10 * 1024 * 1024
     fail_on: Severity = Severity.ERROR
+    # Where `check` cached link verdicts; `fix` reads permanent redirects from it (never the
+    # network). None when offline or with --no-cache.
+    link_cache: Path | None = None
 
     @property
     def document_rules(self) -> tuple[Rule, ...]:

@@ -300,12 +300,19 @@ def _frontmatter_regression(before: Document, after: Document) -> str | None:
 
 def disk_checks(settings: Settings) -> list[ExtraCheck]:
     """The checks that look at the disk around a page, for fixing pages that live on disk."""
+    from medlint.checks.broken_link import RedirectedLink, cached_redirects_check
     from medlint.checks.relative_link import LocalFiles, RelativeLink, disk_check
 
+    checks: list[ExtraCheck] = []
     rule = settings.rule(RelativeLink.name)
-    if rule is None:
-        return []
-    return [disk_check(rule, LocalFiles())]
+    if rule is not None:
+        checks.append(disk_check(rule, LocalFiles()))
+    moved = settings.rule(RedirectedLink.name)
+    if moved is not None and settings.link_cache is not None:
+        redirects = cached_redirects_check(moved, settings.link_cache)
+        if redirects is not None:
+            checks.append(redirects)
+    return checks
 
 
 # ----------------------------------------------------------------------------------------------

@@ -112,3 +112,29 @@ def test_suppressing_one_link(tmp_path: Path, server: LinkServer) -> None:
     code, findings = _check(tmp_path)
     assert code == 0, findings
     assert findings == []
+
+
+def test_fix_applies_permanent_redirects_recorded_by_check(
+    tmp_path: Path, server: LinkServer
+) -> None:
+    page = PAGE + f"\n[moved]({server.url('/perm/1')}) and [ok]({server.url('/ok')})\n"
+    (tmp_path / "a.md").write_text(page, encoding="utf-8")
+    # Before any check there is no verdict: fix changes nothing and sends nothing.
+    first = invoke(["fix", "--unsafe-fixes", "--select", "redirected-link", "."], cwd=tmp_path)
+    assert first.exit_code == 0, first.output
+    assert (tmp_path / "a.md").read_text(encoding="utf-8") == page
+    assert server.total() == 0
+    invoke(
+        ["check", "--allow-private", "127.0.0.1", "--select", "redirected-link", "."], cwd=tmp_path
+    )
+    hits = server.total()
+    fixed = invoke(["fix", "--unsafe-fixes", "--select", "redirected-link", "."], cwd=tmp_path)
+    assert fixed.exit_code == 0, fixed.output
+    assert server.total() == hits  # fix read the cache, it did not ask the server
+    assert (tmp_path / "a.md").read_text(encoding="utf-8") == page.replace(
+        server.url("/perm/1"), server.url("/perm/0")
+    )
+    offline = PAGE + f"\n[moved]({server.url('/perm/1')})\n"
+    (tmp_path / "a.md").write_text(offline, encoding="utf-8")
+    invoke(["fix", "--offline", "--unsafe-fixes", "--select", "redirected-link", "."], cwd=tmp_path)
+    assert (tmp_path / "a.md").read_text(encoding="utf-8") == offline

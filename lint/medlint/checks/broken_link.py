@@ -7,15 +7,18 @@ once (medlint.links), and the verdict is mapped back to every place the URL appe
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from medlint.findings import Edit, Severity
+from medlint.findings import Edit, Finding, Severity
 from medlint.registry import Rule, register
 
 if TYPE_CHECKING:
     from medlint.config import Config
+    from medlint.document import Document
     from medlint.engine import FileResult, Settings
+    from medlint.links.cache import LinkCache
     from medlint.links.checker import LinkSettings
     from medlint.runner import RunOptions, RunResult
 
@@ -80,6 +83,8 @@ class RedirectedLink(Rule):
     ## Fix
     Unsafe (`--unsafe-fixes`): replaces the link with its final address. Unsafe because the
     final address may be a generic landing page rather than the content that was linked.
+    `medlint fix` never goes to the network: it applies the redirects that the last online
+    `medlint check` recorded in the link cache (`.medlint_cache/`), so run `check` first.
     """
 
     code = "ML203"
@@ -88,6 +93,66 @@ class RedirectedLink(Rule):
     severity = Severity.INFO
     fix = "unsafe"
     scope = "run"
+
+
+_OPEN_CACHES: dict[Path, LinkCache | None] = {}
+
+
+def cached_redirects_check(
+    rule: Rule, cache_dir: Path
+) -> Callable[[Document], list[Finding]] | None:
+    """The fixer's hook: permanent redirects the link cache knows of, without any request.
+
+    None when there is no cache yet (nothing is created by asking).
+    """
+    from medlint.links.cache import CACHE_FILE, LinkCache
+
+    folder = cache_dir.resolve()
+    if folder not in _OPEN_CACHES:
+        if not (folder / CACHE_FILE).is_file():
+            return None
+        # One handle per process: the fixer asks for its checks once per file.
+        _OPEN_CACHES[folder] = LinkCache.open(folder)
+    cache = _OPEN_CACHES[folder]
+    if cache is None:
+        return None
+    from medlint.links.urls import MalformedURL, UnsupportedScheme, prepare_url
+
+    def check(doc: Document) -> list[Finding]:
+        keys: dict[str, str] = {}
+        for link in doc.body.links:
+            if link.exact and _is_remote(link.target):
+                try:
+                    keys[link.target] = prepare_url(link.target)
+                except (MalformedURL, UnsupportedScheme):
+                    continue
+        if not keys or cache is None:
+            return []
+        answers = cache.get_many(sorted(set(keys.values())))
+        found: list[Finding] = []
+        for link in doc.body.links:
+            answer = answers.get(keys.get(link.target, ""))
+            if answer is None or answer.status != "redirected" or not answer.final_url:
+                continue
+            if answer.final_url == link.target:
+                continue
+            fix = rule.make_fix(
+                f"Replace with {answer.final_url}",
+                Edit(start=link.start, end=link.end, replacement=answer.final_url),
+                safe=False,
+            )
+            found.append(
+                rule.finding(
+                    doc,
+                    doc.span(link.start, link.end),
+                    f"link redirects permanently to {answer.final_url}: link that instead",
+                    fix=fix,
+                    data=(("url", link.target),),
+                )
+            )
+        return found
+
+    return check
 
 
 def _is_remote(target: str) -> bool:
