@@ -144,21 +144,31 @@ class ResultCache:
             if self._bucket(index).pop(path, None) is not None:
                 self._dirty.add(index)
 
+    def release(self, index: int) -> None:
+        """Done with a bucket: write it if it changed, and let its entries go from memory."""
+        if index in self._dirty:
+            self._write([index])
+        self._buckets.pop(index, None)
+
     def flush(self) -> None:
         """Write every changed bucket (atomically); errors only turn the cache off."""
-        if self._disabled or not self._dirty:
+        self._write(sorted(self._dirty))
+
+    def _write(self, indexes: list[int]) -> None:
+        if self._disabled:
+            self._dirty.clear()
             return
         try:
-            first = not self.folder.is_dir()
-            self.folder.mkdir(parents=True, exist_ok=True)
-            if first:
+            if not self.folder.is_dir() and indexes:
+                self.folder.mkdir(parents=True, exist_ok=True)
                 _mark_cache_dir(self.folder.parent.parent)
                 _prune_stale(self.folder.parent, keep=self.folder.name)
-            for index in sorted(self._dirty):
+            for index in indexes:
                 _write_bucket(self.folder / f"{index:02x}.bin", self._buckets[index])
+                self._dirty.discard(index)
         except OSError:
             self._disabled = True
-        self._dirty.clear()
+            self._dirty.clear()
 
 
 def _read_bucket(path: Path) -> dict[str, Row]:

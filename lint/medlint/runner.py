@@ -132,47 +132,58 @@ def _decode(display: str, payload: bytes, remote: bool) -> tuple[FileResult, Pag
 def _payloads(
     items: list[Discovered], settings: Settings, config: Config, options: RunOptions
 ) -> Iterator[tuple[str, bytes]]:
-    """(display, payload) of every item: from the cache when unchanged, else checked now."""
+    """(display, payload) of every item: from the cache when unchanged, else checked now.
+
+    Files are taken bucket by bucket of the cache, and a bucket is written and let go as soon
+    as its last file is done, so the cache never holds more than a few buckets in memory.
+    """
     from medlint import parallel
 
-    store = None
-    if not options.no_cache:
-        from medlint.cache import ResultCache, fingerprint
-
-        folder = options.cache_dir or Path.cwd() / config.cache_dir
-        parts = (settings.rules, settings.ctx, sorted(settings.selected), settings.max_file_size)
-        store = ResultCache.open(folder, fingerprint(parts, version=__version__))
+    jobs = options.jobs if options.jobs is not None else parallel.default_jobs()
     todo: list[tuple[str, str]] = []
     for item in items:
         if item.error is not None:
             yield item.display, parallel.encode(lint_file(item, settings), (), (None,) * 4)
-            continue
-        path = str(item.path)
-        entry = store.lookup(path, item.display) if store is not None else None
-        if entry is not None:
-            yield item.display, entry.payload
         else:
-            todo.append((path, item.display))
-    jobs = options.jobs if options.jobs is not None else parallel.default_jobs()
-    try:
+            todo.append((str(item.path), item.display))
+    if options.no_cache:
         for checked in parallel.check_many(todo, settings, jobs):
-            if store is not None and checked.stat is not None:
-                from medlint.cache import Entry
+            yield checked.display, checked.payload
+        return
+    from medlint.cache import Entry, ResultCache, bucket_of, fingerprint
 
-                store.store(
-                    checked.path,
-                    Entry(
-                        checked.display,
-                        checked.stat,
-                        checked.digest,
-                        checked.trusted,
-                        checked.payload,
-                    ),
+    folder = options.cache_dir or Path.cwd() / config.cache_dir
+    parts = (settings.rules, settings.ctx, sorted(settings.selected), settings.max_file_size)
+    store = ResultCache.open(folder, fingerprint(parts, version=__version__))
+    buckets: dict[int, list[tuple[str, str]]] = {}
+    for pair in todo:
+        buckets.setdefault(bucket_of(pair[0]), []).append(pair)
+    misses: list[tuple[str, str]] = []
+    pending: dict[int, int] = {}
+    try:
+        for index in sorted(buckets):
+            for path, display in buckets[index]:
+                entry = store.lookup(path, display)
+                if entry is not None:
+                    yield display, entry.payload
+                else:
+                    misses.append((path, display))
+                    pending[index] = pending.get(index, 0) + 1
+            if index not in pending:
+                store.release(index)
+        for checked in parallel.check_many(misses, settings, jobs):
+            index = bucket_of(checked.path)
+            if checked.stat is not None:
+                stored = Entry(
+                    checked.display, checked.stat, checked.digest, checked.trusted, checked.payload
                 )
+                store.store(checked.path, stored)
+            pending[index] -= 1
+            if not pending[index]:
+                store.release(index)
             yield checked.display, checked.payload
     finally:
-        if store is not None:
-            store.flush()
+        store.flush()
 
 
 def run_check(
