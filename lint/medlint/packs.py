@@ -163,7 +163,8 @@ class RulePacks:
     sources: tuple[str, ...] = ()
 
 
-def _compile_set(p: _Phrases, where: str) -> PhraseSet:
+def _compile_set(p: _Phrases, where: str, origins: list[tuple[str, int]]) -> PhraseSet:
+    """`origins[i]` is the pack file and index `p.patterns[i]` came from, for error messages."""
     compiled: list[Matcher] = []
     if p.phrases:
         alts = "|".join(re.escape(x) for x in sorted(set(p.phrases), key=len, reverse=True))
@@ -181,7 +182,8 @@ def _compile_set(p: _Phrases, where: str) -> PhraseSet:
         try:
             compiled.append(compile_pattern(pattern))
         except UnsafePattern as exc:
-            raise PackError(f"{where}: patterns[{i}] `{pattern}`: {exc}") from None
+            source, index = origins[i]
+            raise PackError(f"{source}: `{where}.patterns[{index}]` `{pattern}`: {exc}") from None
     return PhraseSet(tuple(p.phrases), tuple(p.case_sensitive), tuple(p.patterns), tuple(compiled))
 
 
@@ -232,6 +234,7 @@ def load_packs(extra: list[Path] | tuple[Path, ...] = ()) -> RulePacks:
         except OSError as exc:
             raise PackError(f"{path}: cannot read rule pack: {exc.strerror}") from None
     merged = _PackFile()
+    origins: dict[str, list[tuple[str, int]]] = {"placeholders": [], "boilerplate": []}
     for source, text in files:
         part = _read(text, source)
         for slug, words in part.cancer_types.items():
@@ -248,11 +251,12 @@ def load_packs(extra: list[Path] | tuple[Path, ...] = ()) -> RulePacks:
             dst.phrases.extend(src.phrases)
             dst.case_sensitive.extend(src.case_sensitive)
             dst.patterns.extend(src.patterns)
+            origins[name].extend((source, i) for i in range(len(src.patterns)))
     return RulePacks(
         cancer_types={k: tuple(v) for k, v in merged.cancer_types.items()},
         languages=frozenset(merged.languages),
         credentials=frozenset(c.replace(".", "").upper() for c in merged.credentials),
-        placeholders=_compile_set(merged.placeholders, "placeholders"),
-        boilerplate=_compile_set(merged.boilerplate, "boilerplate"),
+        placeholders=_compile_set(merged.placeholders, "placeholders", origins["placeholders"]),
+        boilerplate=_compile_set(merged.boilerplate, "boilerplate", origins["boilerplate"]),
         sources=tuple(s for s, _ in files),
     )

@@ -26,7 +26,6 @@ from __future__ import annotations
 import asyncio
 import collections
 import concurrent.futures
-import re
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -41,6 +40,7 @@ from medlint.links.guard import AddressGuard, Resolver
 from medlint.links.policy import FAILURE_TTL
 from medlint.links.transport import build_client
 from medlint.links.urls import MalformedURL, UnsupportedScheme, host_of, prepare_url
+from medlint.safe_regex import Matcher, UnsafePattern, compile_pattern
 
 LinkStatus = Literal["ok", "broken", "redirected", "unchecked", "blocked", "excluded"]
 Progress = Callable[[int, int], None]
@@ -128,9 +128,9 @@ async def run_checks(
     done: dict[str, LinkResult] = {}
     keys: dict[str, str] = {}
     for url in distinct:
-        pattern = next((p for p in excludes if p.search(url)), None)
+        pattern = next((text for text, m in excludes if next(m.finditer(url), None)), None)
         if pattern is not None:
-            done[url] = _result(url, "excluded", reason=f"excluded by pattern {pattern.pattern}")
+            done[url] = _result(url, "excluded", reason=f"excluded by pattern {pattern}")
             continue
         try:
             key = prepare_url(url)
@@ -271,15 +271,15 @@ def _cacheable(
     return entries
 
 
-def _compile_excludes(patterns: Sequence[str]) -> list[re.Pattern[str]]:
-    compiled: list[re.Pattern[str]] = []
+def _compile_excludes(patterns: Sequence[str]) -> list[tuple[str, Matcher]]:
+    """Linear-time matchers: the URLs they run on are written by strangers, and `(a+)+$` in
+    Python's backtracking `re` hung the run on one long link."""
+    compiled: list[tuple[str, Matcher]] = []
     for pattern in patterns:
         try:
-            compiled.append(re.compile(pattern))
-        except re.error as exc:
-            raise ValueError(
-                f"link exclude pattern {pattern!r} is not a valid regex: {exc}"
-            ) from None
+            compiled.append((pattern, compile_pattern(pattern)))
+        except UnsafePattern as exc:
+            raise ValueError(f"link exclude pattern {pattern!r}: {exc}") from None
     return compiled
 
 
