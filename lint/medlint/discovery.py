@@ -65,7 +65,16 @@ def _relative(path: str, base: str) -> str | None:
 
 def _display(path: Path | str, cwd: Path) -> str:
     rel = _relative(str(path), str(cwd))
-    return rel if rel is not None else Path(path).as_posix()
+    return printable(rel if rel is not None else Path(path).as_posix())
+
+
+def printable(name: str) -> str:
+    """A file name as valid text: bytes that are not UTF-8 (kept by Python as lone surrogates,
+    which no report can encode) are shown as `\\xff`. Only for display; files are opened by
+    their real path."""
+    if name.isascii():
+        return name
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 def _gitignore_spec(folder: Path) -> pathspec.GitIgnoreSpec | None:
@@ -100,7 +109,9 @@ def discover(
 
     for given in paths:
         absolute = (cwd / given).resolve() if not given.is_absolute() else given
-        display_base = given.as_posix() if not given.is_absolute() else absolute.as_posix()
+        display_base = printable(
+            given.as_posix() if not given.is_absolute() else absolute.as_posix()
+        )
         if given.is_absolute() or absolute.is_relative_to(cwd):
             display_base = _display(absolute, cwd) if not given.is_absolute() else display_base
         if not os.path.isdir(absolute):

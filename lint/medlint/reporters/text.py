@@ -11,7 +11,9 @@ import re
 from medlint.findings import Applicability, Severity
 from medlint.reporters.base import Report
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# Line breaks too (only TAB passes): a file named "a\n::error::x.md" must not start a line of
+# its own, which CI runners would read as a workflow command.
+_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 _COLOURS = {Severity.ERROR: "31", Severity.WARNING: "33", Severity.INFO: "36"}
 
