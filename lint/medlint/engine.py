@@ -244,11 +244,16 @@ def lint_file(item: Discovered, settings: Settings, *, keep_document: bool = Fal
 def lint_document(doc: Document, settings: Settings, *, keep_document: bool = False) -> FileResult:
     result = FileResult(doc.path)
     result.findings = check_document(doc, settings)
-    result.links = list(doc.body.links)
-    result.anchors = frozenset(doc.body.anchors)
+    try:
+        result.links = list(doc.body.links)
+        result.anchors = frozenset(doc.body.anchors)
+        result.suppressions = suppressions.parse(doc, canonical_rule)
+    except Exception as exc:  # A parser bug must cost this page, not the whole run.
+        result.links, result.anchors, result.suppressions = [], frozenset(), []
+        why = f"page could not be parsed ({type(exc).__name__}: {exc}); please report it"
+        result.findings.append(file_finding(doc.path, INTERNAL, why))
     url = doc.meta.get("url")
     result.url = url if isinstance(url, str) else None
-    result.suppressions = suppressions.parse(doc, canonical_rule)
     if keep_document:
         result.document = doc
     return result

@@ -117,7 +117,26 @@ def parse_body(text: str, base: int) -> ParsedBody:
     # pyromark's event union is a deep nest of TypedDicts; inside this loop we read it as the
     # plain JSON-like data it is. Nothing of it leaves this module untyped.
     events: Any = pyromark.events_with_range(text, options=_OPTIONS)
+    # pyromark gives an HTML block one event per line. Consecutive lines (with only the CR of a
+    # CRLF between them) are joined and scanned as the source text they span, so a comment
+    # written over several lines (a suppression with its reason below it) is one comment.
+    block: list[int] = []  # [first byte, end byte] of the HTML block lines gathered so far
+
+    def flush_block() -> None:
+        if block:
+            s, e = to_char(block[0]), to_char(block[1])
+            _html(text, s, text[s:e], base, out)
+            block.clear()
+
     for event, rng in events:
+        if isinstance(event, dict) and "Html" in event:
+            if block and utf8[block[1] : rng["start"]].strip(b"\r") == b"":
+                block[1] = rng["end"]
+            else:
+                flush_block()
+                block[:] = [rng["start"], rng["end"]]
+            continue
+        flush_block()
         if isinstance(event, dict):
             if "Text" in event:
                 if heading_level:
@@ -178,9 +197,10 @@ def parse_body(text: str, base: int) -> ParsedBody:
                         Heading(heading_level, title.strip(), slug, base + s, base + e)
                     )
                     heading_level = 0
-            elif "Html" in event or "InlineHtml" in event:
+            elif "InlineHtml" in event:
                 s, _ = chars(rng)
-                _html(text, s, event.get("Html") or event["InlineHtml"], base, out)
+                _html(text, s, event["InlineHtml"], base, out)
+    flush_block()
 
     definitions: Any = pyromark.reference_definitions(text, options=_OPTIONS)
     for info in definitions.values():
@@ -266,18 +286,27 @@ def _html(text: str, s: int, html: str, base: int, out: ParsedBody) -> None:
     comments = _comments(html)
     for c0, c1 in comments:
         out.comments.append(Comment(html[c0 + 4 : c1 - 3], base + s + c0, base + s + c1))
-    if "<!--" in html and not comments:
-        return
-    starts = [c0 for c0, _ in comments]
+    # Links and ids inside comments are not live, nor after a `<!--` never closed (to the end of
+    # this HTML); what comes before such a `<!--` is.
+    dead = list(comments)
+    unclosed = html.find("<!--", comments[-1][1] if comments else 0)
+    if unclosed >= 0:
+        dead.append((unclosed, len(html)))
+    starts = [c0 for c0, _ in dead]
+
+    def commented(pos: int) -> bool:
+        i = bisect.bisect_right(starts, pos) - 1
+        return i >= 0 and pos < dead[i][1]
+
     for m in _HTML_ATTR.finditer(html):
+        if commented(m.start()):
+            continue
         g = 3 if m.group(3) is not None else 4 if m.group(4) is not None else 5
-        i = bisect.bisect_right(starts, m.start()) - 1
-        if i >= 0 and m.start() < comments[i][1]:
-            continue  # inside a comment
         d0 = base + s + m.start(g)
         out.links.append(Link("html", m.group(g), d0, d0 + len(m.group(g)), True))
     for m in _HTML_ID.finditer(html):
-        out.anchors.add(m.group(1))
+        if not commented(m.start()):
+            out.anchors.add(m.group(1))
 
 
 def _comments(html: str) -> list[tuple[int, int]]:
