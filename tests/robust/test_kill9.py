@@ -102,8 +102,21 @@ def _wait_for_group(pgid: int) -> None:
     pytest.fail("worker processes outlived the killed run")
 
 
-def _killed_run(root: Path, delay: float, whole_group: bool) -> bool:
-    """Run `fix` and SIGKILL it after `delay` seconds; False if it finished before that."""
+def _inodes(root: Path) -> dict[str, int]:
+    """Each page's inode, from directory listings alone (no stat): a rename replaces it."""
+    out: dict[str, int] = {}
+    for folder in [root, *(p for p in root.iterdir() if p.is_dir())]:
+        with os.scandir(folder) as entries:
+            out.update((e.path, e.inode()) for e in entries if e.name.endswith(".md"))
+    return out
+
+
+def _killed_run(
+    root: Path, *, whole_group: bool, delay: float | None = None, after_writes: int | None = None
+) -> bool:
+    """Run `fix` and SIGKILL it after `delay` seconds, or once it has replaced `after_writes`
+    pages; False if it finished first."""
+    start = _inodes(root)
     cmd = [sys.executable, "-m", "medlint", *FIX, "--jobs", "2", "."]
     proc = subprocess.Popen(
         cmd,
@@ -113,16 +126,20 @@ def _killed_run(root: Path, delay: float, whole_group: bool) -> bool:
         stderr=subprocess.DEVNULL,
         start_new_session=True,
     )
-    try:
-        proc.wait(timeout=delay)
-        killed = False
-    except subprocess.TimeoutExpired:
+    deadline = time.monotonic() + (delay if delay is not None else HANG_GUARD)
+    while proc.poll() is None and time.monotonic() < deadline:
+        if after_writes is not None:
+            now = _inodes(root)
+            if sum(now.get(path) != inode for path, inode in start.items()) >= after_writes:
+                break
+        time.sleep(0.005)
+    killed = proc.poll() is None
+    if killed:
         if whole_group:
             os.killpg(proc.pid, signal.SIGKILL)
         else:
             proc.send_signal(signal.SIGKILL)
-        proc.wait()
-        killed = True
+    proc.wait()
     _wait_for_group(proc.pid)
     return killed
 
@@ -135,23 +152,29 @@ def test_kill_9_at_random_moments(
     seed: int,
     kills: int,
 ) -> None:
+    """Kills alternate between a random moment of the run (startup and reading included) and a
+    random point of its writing (after a random number of pages were replaced), and between
+    killing the whole process group and only the main process."""
     original, before, after, duration = trees
     rng = random.Random(seed)
     root = tmp_path / "tree"
     shutil.copytree(original, root)
     to_fix = sum(before[k] != after[k] for k in before)
-    landed, partial = 0, 0
+    fixed = 0
+    landed_mid_write = 0
     for kill in range(kills):
-        # Every run re-reads all pages, which takes most of a full run: kills up to 0.7 of it
-        # land, even late in a chain when little is left to fix.
-        landed += _killed_run(root, rng.uniform(0.0, 0.7 * duration), whole_group=kill % 2 == 0)
+        whole_group = kill % 4 in (0, 3)
+        if kill % 2 == 0:
+            writes = rng.randint(1, max(1, (to_fix - fixed) // 2))
+            landed_mid_write += _killed_run(root, whole_group=whole_group, after_writes=writes)
+        else:
+            _killed_run(root, whole_group=whole_group, delay=rng.uniform(0.0, 0.7 * duration))
         fixed, _temps_left = _check_each_page(root, before, after)
-        partial += 0 < fixed < to_fix
     proc = run_medlint([*FIX, "--jobs", "2", "."], root)
     assert proc.returncode in (0, 1), proc.stderr[-3000:]
     assert "medlint-tmp" not in proc.stdout + proc.stderr  # leftovers are not pages
     assert _snapshot(root) == after
-    assert landed >= kills - 1 and partial >= 1, (landed, partial)  # the faults hit mid-run
+    assert landed_mid_write == (kills + 1) // 2  # every write-phase kill hit a run mid-write
 
 
 # Deterministic kill points, inside the writer. The child patches the seams the writer uses and
