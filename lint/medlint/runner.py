@@ -28,7 +28,6 @@ from medlint.discovery import Discovered, discover
 from medlint.document import Document
 from medlint.engine import FileResult, Settings, finalize, lint_file
 from medlint.findings import Finding, Span
-from medlint.frontmatter import Frontmatter
 from medlint.markdown import Link, LinkKind, ParsedBody
 from medlint.reporters.base import PageInfo, Report
 from medlint.suppressions import Suppression
@@ -70,22 +69,33 @@ class LinkView(Document):
     """A page once its text is gone: what the run-wide link phase reads of it.
 
     The link phase judges links against the disk and the network after every page was checked;
-    it needs each page's path, links, anchors, `url` and the line positions of its links, not
-    its text. A view holds just those: `body.links`, `body.anchors`, `meta["url"]` and `span()`
-    work as on the page's Document; `text` is empty and no other part of the body is kept.
+    it needs each page's path, the links it can judge, the page's `url` and the line positions
+    of those links, not its text. A view holds just those, in slots (a run keeps one per page
+    with such links): `body.links`, `meta["url"]` and `span()` work as on the page's Document;
+    the page's anchors are its FileResult's `anchors`; `text` is empty and nothing else is kept.
     """
 
+    __slots__ = ("_links", "_starts", "_url", "body_start", "bom", "frontmatter", "path", "text")
+
     def __init__(  # Document.__init__ would parse a text; there is none to parse here.
-        self, path: str, links: list[Link], anchors: frozenset[str], url: str | None, starts: bytes
+        self, path: str, links: list[Link], url: str | None, starts: bytes
     ) -> None:
         self.path = path
         self.text = ""
         self.bom = False
         self.body_start = 0
-        data: dict[str, object] = {} if url is None else {"url": url}
-        self.frontmatter = Frontmatter(0, 0, 0, 0, closed=True, data=data)
-        self.__dict__["body"] = ParsedBody(links=links, anchors=set(anchors))
+        self.frontmatter = None
+        self._links = links
+        self._url = url
         self._starts = array("I", starts)
+
+    @property
+    def body(self) -> ParsedBody:
+        return ParsedBody(links=self._links)
+
+    @property
+    def meta(self) -> dict[str, object]:
+        return {} if self._url is None else {"url": self._url}
 
     def span(self, start: int, end: int) -> Span:
         line, column = self._position(start)
@@ -99,7 +109,11 @@ class LinkView(Document):
         return i + 1, offset - self._starts[i] + 1
 
 
-def _decode(display: str, payload: bytes, remote: bool) -> tuple[FileResult, PageInfo]:
+def _decode(
+    display: str, payload: bytes, remote: bool, shared: dict[tuple[str, ...], frozenset[str]]
+) -> tuple[FileResult, PageInfo]:
+    """A page's FileResult and PageInfo from its payload. `shared` holds one frozenset per
+    distinct set of anchors: pages made from one template have the same headings."""
     from medlint.cache import loads_objects
 
     found, disk, network, anchors, url, sups, starts, page = marshal.loads(payload)
@@ -112,17 +126,17 @@ def _decode(display: str, payload: bytes, remote: bool) -> tuple[FileResult, Pag
         display,
         findings=list(cast(tuple[Finding, ...], loads_objects(found))) if found else [],
         links=kept,
-        anchors=frozenset(intern(a) for a in anchors),
+        anchors=shared.get(anchors) or shared.setdefault(anchors, frozenset(map(intern, anchors))),
         url=url,
         suppressions=list(cast(tuple[Suppression, ...], loads_objects(sups))) if sups else [],
     )
     if kept:
-        result.document = LinkView(display, kept, result.anchors, url, starts)
+        result.document = LinkView(display, kept, url, starts)
     title, source, last, due = page
     info = PageInfo(
         display,
         title=title,
-        source=source,
+        source=sys.intern(source) if source is not None else None,
         last_reviewed=dt.date.fromordinal(last) if last is not None else None,
         review_due=dt.date.fromordinal(due) if due is not None else None,
     )
@@ -192,10 +206,12 @@ def run_check(
     remote = not options.offline
     decoded: list[tuple[FileResult, PageInfo]] = []
     total = len(items)
+    shared: dict[tuple[str, ...], frozenset[str]] = {}
     for display, payload in _payloads(items, settings, config, options):
-        decoded.append(_decode(display, payload, remote))
+        decoded.append(_decode(display, payload, remote, shared))
         if options.progress is not None:
             options.progress(len(decoded), total)
+    del shared
     decoded.sort(key=lambda pair: pair[0].path)
     results = [result for result, _ in decoded]
     out = RunResult(findings=[], files=len(items), pages=[page for _, page in decoded])
