@@ -9,7 +9,6 @@ reached twice), which also defuses alias bombs without expanding them.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from dataclasses import dataclass, field
 
