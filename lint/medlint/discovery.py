@@ -144,8 +144,19 @@ def _walk(
             if (parent / ".git").exists():
                 specs = [(str(parent), spec)] if spec is not None else []
     stack: list[tuple[Path, list[tuple[str, pathspec.GitIgnoreSpec]]]] = [(top, specs)]
+    # Folders already walked, by (device, inode): a symlink back up the tree (`docs/all -> ..`)
+    # made the walk endless, and two such links made it exponential.
+    walked: set[tuple[int, int]] = set()
     while stack:
         folder, inherited = stack.pop()
+        try:
+            st = os.stat(folder)
+        except OSError:
+            pass  # scandir below reports it
+        else:
+            if (st.st_dev, st.st_ino) in walked:
+                continue
+            walked.add((st.st_dev, st.st_ino))
         local = list(inherited)
         if respect_gitignore:
             spec = _gitignore_spec(folder)

@@ -22,7 +22,7 @@ from medlint.config import Config
 from medlint.discovery import Discovered
 from medlint.engine import build_settings
 from medlint.fixer import FixOutcome, fix_roots, run_fix
-from tests.robust.helpers import as_nobody, run_medlint, shared_dir
+from tests.robust.helpers import as_nobody, json_findings, run_medlint, shared_dir
 from tests.robust.pages import SAFE_FIX_PAGE
 
 PAGE = SAFE_FIX_PAGE
@@ -143,3 +143,20 @@ def test_an_edit_between_read_and_write_is_kept(
     assert not result.written
     assert page.read_bytes() == saved
     assert not _temp_files(tmp_path)
+
+
+def test_symlink_loops_end_and_each_page_is_seen_once(tmp_path: Path) -> None:
+    """`docs/all -> ..` and `docs/self -> .` made discovery endless (and exponential: each
+    level doubled the paths). Each folder is now walked once, by its device and inode."""
+    tree = tmp_path / "tree"
+    (tree / "docs").mkdir(parents=True)
+    (tree / "docs" / "page.md").write_bytes(PAGE)
+    (tree / "docs" / "self").symlink_to(".", target_is_directory=True)
+    (tree / "docs" / "all").symlink_to("..", target_is_directory=True)
+    (tree / "up").symlink_to("..", target_is_directory=True)
+    args = ["check", "--offline", "--no-cache", "--format", "json", "tree"]
+    findings = json_findings(run_medlint(args, tmp_path, timeout=60))
+    assert {f["path"] for f in findings} == {"tree/docs/page.md"}
+    proc = run_medlint(["fix", "--no-cache", "tree"], tmp_path, timeout=60)
+    assert proc.returncode in (0, 1), proc.stderr
+    assert (tree / "docs" / "page.md").read_bytes() != PAGE
