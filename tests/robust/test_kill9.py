@@ -174,7 +174,10 @@ def test_kill_9_at_random_moments(
     assert proc.returncode in (0, 1), proc.stderr[-3000:]
     assert "medlint-tmp" not in proc.stdout + proc.stderr  # leftovers are not pages
     assert _snapshot(root) == after
-    assert landed_mid_write == (kills + 1) // 2  # every write-phase kill hit a run mid-write
+    # Whether a write-phase kill lands before the run finishes depends on the machine's load, so
+    # it is not asserted (that would be a wall-clock assertion); the writer's own kill points
+    # below hit every stage of a write deterministically.
+    del landed_mid_write
 
 
 # Deterministic kill points, inside the writer. The child patches the seams the writer uses and
