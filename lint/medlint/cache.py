@@ -105,33 +105,35 @@ class ResultCache:
             self._buckets[index] = bucket
         return bucket
 
-    def lookup(self, path: str, display: str) -> Entry | None:
-        """The entry for `path` if the file is unchanged, by stat or by content digest."""
-        row = self._bucket(bucket_of(path)).get(path)
-        if row is None or row[0] != display:
-            return None
-        entry = Entry(row[0], (row[1], row[2], row[3]), row[4], row[5], row[6])
+    def lookup(self, path: str, display: str, index: int | None = None) -> bytes | None:
+        """The payload for `path` if the file is unchanged, by stat or by content digest.
+
+        `index` is the path's bucket when the caller already knows it. A warm run calls this
+        once per page, so the common case (trusted stat, equal) builds nothing.
+        """
+        bucket = self._bucket(bucket_of(path) if index is None else index)
+        row = bucket.get(path)
+        if not isinstance(row, tuple) or len(row) != 7 or row[0] != display:
+            return None  # absent, or not a row this code wrote: check the page again
         try:
             st = os.stat(path)
         except OSError:
             return None
-        if entry.trusted and stat_key(st) == entry.stat:
-            return entry
-        if st.st_size != entry.stat[1]:
+        if row[5] and st.st_mtime_ns == row[1] and st.st_size == row[2] and st.st_ino == row[3]:
+            return row[6]
+        if st.st_size != row[2]:
             return None
         try:
             with open(path, "rb") as handle:
                 data = handle.read()
         except OSError:
             return None
-        if digest(data) != entry.digest:
+        if digest(data) != row[4]:
             return None
         # Same bytes: remember the new stat so the next run need not read the file again.
-        refreshed = Entry(
-            display, stat_key(st), entry.digest, is_trusted(st, time.time_ns()), entry.payload
-        )
-        self.store(path, refreshed)
-        return refreshed
+        trusted = is_trusted(st, time.time_ns())
+        self.store(path, Entry(display, stat_key(st), row[4], trusted, row[6]))
+        return row[6]
 
     def store(self, path: str, entry: Entry) -> None:
         index = bucket_of(path)

@@ -177,9 +177,9 @@ def _payloads(
     try:
         for index in sorted(buckets):
             for path, display in buckets[index]:
-                entry = store.lookup(path, display)
-                if entry is not None:
-                    yield display, entry.payload
+                payload = store.lookup(path, display, index)
+                if payload is not None:
+                    yield display, payload
                 else:
                     misses.append((path, display))
                     pending[index] = pending.get(index, 0) + 1
