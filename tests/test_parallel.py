@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import os
 import random
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 from types import ModuleType
 
@@ -86,3 +89,38 @@ def test_shuffled_discovery_order_gives_the_same_report(
     run = run_check(items, settings, loaded.config, RunOptions(offline=True, no_cache=True, jobs=1))
     assert json_report.render(make_report(run, settings, statistics=False)) == in_one_process
     assert [p.path for p in run.pages] == sorted(p.path for p in run.pages)
+
+
+SPAWNED = """
+import json, sys
+from pathlib import Path
+import medlint.parallel as parallel
+from medlint.config import load_config
+from medlint.engine import build_settings
+from medlint.runner import collect
+
+folder = Path(sys.argv[1])
+loaded = load_config(None, folder)
+settings = build_settings(loaded.config, config_root=loaded.root)
+pairs = [(str(i.path), i.display) for i in collect([folder], folder, loaded.config, loaded.root)]
+local = {c.path: c.payload.hex() for c in parallel.check_many(pairs, settings, 1)}
+sys.platform = "darwin"  # as on macOS: spawned workers, settings pickled to them
+spawned = {c.path: c.payload.hex() for c in parallel.check_many(pairs, settings, 2)}
+spawn = "multiprocessing.popen_spawn_posix" in sys.modules
+print(json.dumps({"same": local == spawned, "files": len(spawned), "spawn": spawn}))
+"""
+
+
+def test_spawned_workers_give_the_same_outcomes(corpus: Path) -> None:
+    """Where fork is missing (macOS, Windows) settings are pickled to spawned workers."""
+    env = {**os.environ, "MEDLINT_TODAY": TODAY}
+    out = subprocess.run(
+        [sys.executable, "-c", SPAWNED, str(corpus)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+        check=False,
+    )
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert json.loads(out.stdout) == {"same": True, "files": PAGES, "spawn": True}
