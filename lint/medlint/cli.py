@@ -123,6 +123,13 @@ def common_options(f: click.decorators.FC) -> click.decorators.FC:
             metavar="HOST_OR_CIDR",
             help="Allow link checks to this non-public host or network (repeatable).",
         ),
+        click.option(
+            "--jobs",
+            "-j",
+            type=click.IntRange(min=1),
+            default=None,
+            help="Worker processes for large runs (default: one per core; 1: all in this process).",
+        ),
     ]
     for option in reversed(options):
         f = option(f)
@@ -166,13 +173,6 @@ def main() -> None:
     type=click.Choice(["error", "warning", "info"]),
     default=None,
     help="Lowest severity that fails the run (default: error).",
-)
-@click.option(
-    "--jobs",
-    "-j",
-    type=click.IntRange(min=1),
-    default=None,
-    help="Worker processes for large runs (default: one per core; 1: all in this process).",
 )
 def check(
     paths: tuple[Path, ...],
@@ -261,13 +261,6 @@ def _write_report(report: Report, fmt: str, path: Path, quiet: bool) -> bool:
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @common_options
 @click.option("--unsafe-fixes", is_flag=True, help="Also apply fixes that may change meaning.")
-@click.option(
-    "--jobs",
-    "-j",
-    type=click.IntRange(min=1),
-    default=None,
-    help="Worker processes for large runs (default: one per CPU).",
-)
 @click.option("--diff", "show_diff", is_flag=True, help="Print a unified diff; write nothing.")
 @click.option(
     "--check", "check_only", is_flag=True, help="Write nothing; exit 1 if a file would change."
