@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import traceback
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -284,8 +284,3 @@ def finalize(result: FileResult, settings: Settings) -> list[Finding]:
             )
     kept.sort(key=Finding.sort_key)
     return kept
-
-
-def iter_results(items: Iterable[Discovered], settings: Settings) -> Iterator[FileResult]:
-    for item in items:
-        yield lint_file(item, settings)

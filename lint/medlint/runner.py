@@ -244,7 +244,3 @@ def make_report(run: RunResult, settings: Settings, *, statistics: bool) -> Repo
         pages=tuple(run.pages),
         rule_meta=meta,
     )
-
-
-def today_default() -> dt.date:
-    return dt.date.today()

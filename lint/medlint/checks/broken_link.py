@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from medlint.engine import FileResult, Settings
     from medlint.links.cache import LinkCache
     from medlint.links.checker import LinkSettings
+    from medlint.markdown import Link
     from medlint.runner import RunOptions, RunResult
 
 
@@ -95,6 +96,24 @@ class RedirectedLink(Rule):
     scope = "run"
 
 
+def redirect_finding(rule: Rule, doc: Document, link: Link, final_url: str) -> Finding:
+    """A permanent redirect at `link`; the unsafe fix needs the target spelled as written."""
+    fix = None
+    if link.exact:
+        fix = rule.make_fix(
+            f"Replace with {final_url}",
+            Edit(start=link.start, end=link.end, replacement=final_url),
+            safe=False,
+        )
+    return rule.finding(
+        doc,
+        doc.span(link.start, link.end),
+        f"link redirects permanently to {final_url}: link that instead",
+        fix=fix,
+        data=(("url", link.target),),
+    )
+
+
 _OPEN_CACHES: dict[Path, LinkCache | None] = {}
 
 
@@ -136,20 +155,7 @@ def cached_redirects_check(
                 continue
             if answer.final_url == link.target:
                 continue
-            fix = rule.make_fix(
-                f"Replace with {answer.final_url}",
-                Edit(start=link.start, end=link.end, replacement=answer.final_url),
-                safe=False,
-            )
-            found.append(
-                rule.finding(
-                    doc,
-                    doc.span(link.start, link.end),
-                    f"link redirects permanently to {answer.final_url}: link that instead",
-                    fix=fix,
-                    data=(("url", link.target),),
-                )
-            )
+            found.append(redirect_finding(rule, doc, link, answer.final_url))
         return found
 
     return check
@@ -231,19 +237,4 @@ def run_phase(
                     )
                 )
             elif verdict.status == "redirected" and moved is not None and verdict.final_url:
-                fix = None
-                if link.exact:
-                    fix = moved.make_fix(
-                        f"Replace with {verdict.final_url}",
-                        Edit(start=link.start, end=link.end, replacement=verdict.final_url),
-                        safe=False,
-                    )
-                result.findings.append(
-                    moved.finding(
-                        doc,
-                        span,
-                        f"link redirects permanently to {verdict.final_url}: link that instead",
-                        fix=fix,
-                        data=data,
-                    )
-                )
+                result.findings.append(redirect_finding(moved, doc, link, verdict.final_url))
