@@ -20,8 +20,8 @@ file and renamed over the old one, so a reader sees the old bucket or the new on
 when two runs write one bucket the last rename wins, which costs only cache hits. Each bucket
 carries a checksum of its body: a damaged or foreign file is ignored (the pages are checked
 again), never fatal. Entries are `marshal` data (plain tuples, strings, numbers and bytes, which
-load several times faster than pickled objects); findings and suppressions, which are rare, ride
-inside as pickled bytes.
+load several times faster than pickled objects): findings as `wire` rows; suppressions, which
+are rare, ride inside as pickled bytes.
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ try:  # hashlib would also load OpenSSL (about 5 ms at start-up) for an algorith
 except ImportError:  # pragma: no cover - an interpreter built without it
     from hashlib import blake2b
 
-FORMAT = 1
+FORMAT = 2  # 2: findings as `wire` rows, not pickles
 _MAGIC = b"MLRC"
 # marshal's format belongs to the interpreter: a cache written by another Python is not read.
 _HEADER = _MAGIC + bytes([FORMAT, marshal.version, sys.version_info[0], sys.version_info[1]])
@@ -93,6 +93,8 @@ class ResultCache:
     _buckets: dict[int, dict[str, Row]] = field(default_factory=dict)
     _dirty: set[int] = field(default_factory=set)
     _disabled: bool = False
+    # The stat (taken before any read) of every file a lookup answered: the run memo's proof.
+    seen: dict[str, StatKey] = field(default_factory=dict)
 
     @classmethod
     def open(cls, cache_dir: Path, fingerprint: str) -> ResultCache:
@@ -120,6 +122,7 @@ class ResultCache:
         except OSError:
             return None
         if row[5] and st.st_mtime_ns == row[1] and st.st_size == row[2] and st.st_ino == row[3]:
+            self.seen[path] = (row[1], row[2], row[3])
             return row[6]
         if st.st_size != row[2]:
             return None
@@ -132,7 +135,8 @@ class ResultCache:
             return None
         # Same bytes: remember the new stat so the next run need not read the file again.
         trusted = is_trusted(st, time.time_ns())
-        self.store(path, Entry(display, stat_key(st), row[4], trusted, row[6]))
+        self.seen[path] = stat_key(st)
+        self.store(path, Entry(display, self.seen[path], row[4], trusted, row[6]))
         return row[6]
 
     def store(self, path: str, entry: Entry) -> None:
@@ -173,17 +177,40 @@ class ResultCache:
             self._dirty.clear()
 
 
-def _read_bucket(path: Path) -> dict[str, Row]:
+def read_checked(path: Path) -> bytes | None:
+    """The body of a file `write_checked` wrote, or None when absent, damaged or foreign."""
     try:
         with open(path, "rb") as handle:
             data = handle.read()
     except OSError:
-        return {}
+        return None
     head = len(_HEADER)
     if data[:head] != _HEADER or len(data) < head + _CHECKSUM:
-        return {}
+        return None
     body = data[head + _CHECKSUM :]
     if digest(body) != data[head : head + _CHECKSUM]:
+        return None
+    return body
+
+
+def write_checked(path: Path, body: bytes) -> None:
+    """Write `body` with this format's header and its checksum, atomically (tmp + rename)."""
+    import tempfile
+
+    fd, tmp = tempfile.mkstemp(prefix=path.name, suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(_HEADER + digest(body) + body)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def _read_bucket(path: Path) -> dict[str, Row]:
+    body = read_checked(path)
+    if body is None:
         return {}
     try:
         rows = marshal.loads(body)
@@ -195,18 +222,7 @@ def _read_bucket(path: Path) -> dict[str, Row]:
 
 
 def _write_bucket(path: Path, rows: dict[str, Row]) -> None:
-    import tempfile
-
-    body = marshal.dumps(rows)
-    fd, tmp = tempfile.mkstemp(prefix=path.name, suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(_HEADER + digest(body) + body)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+    write_checked(path, marshal.dumps(rows))
 
 
 def _mark_cache_dir(cache_dir: Path) -> None:

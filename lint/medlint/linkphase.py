@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from medlint.config import Config
     from medlint.engine import FileResult, Settings
+    from medlint.runmemo import Observed
     from medlint.runner import RunOptions, RunResult
 
 
@@ -21,13 +22,16 @@ def link_phase(
     config: Config,
     options: RunOptions,
     out: RunResult,
-) -> None:
-    """Add run-scope findings to each FileResult (before suppressions are applied)."""
+) -> Observed:
+    """Add run-scope findings to each FileResult (before suppressions are applied).
+
+    Returns what the local part read from the disk besides the pages, for the run memo."""
     # Local part (content rules): links to files and anchors of the repository, no network.
     from medlint.checks.relative_link import run_phase as local_links
 
-    local_links(results, settings)
+    observed = local_links(results, settings)
     # Remote part: each distinct http(s) URL of the run checked once over the network.
     from medlint.checks.broken_link import run_phase as remote_links
 
     remote_links(results, settings, config, options, out)
+    return observed

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
-from medlint import cache
+from medlint import cache, wire
 from medlint.discovery import Discovered
 from medlint.engine import FileResult, Settings, document_from_bytes, lint_document, lint_file
 from medlint.findings import Finding
@@ -38,7 +38,7 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 # One payload: (findings, disk links, network links, anchors, url, suppressions, line starts,
-# page facts), where findings and suppressions are pickled bytes (or None when there are none),
+# page facts), where findings are `wire` rows and suppressions pickled bytes (None when none),
 # links are (kind, target, start, end, exact) tuples of the links the link phase may judge (see
 # link_need), line starts an array("I") as bytes (only with links, for their spans), and page
 # facts (title, source, lastReviewed ordinal, due ordinal).
@@ -89,7 +89,7 @@ def link_need(target: str) -> int:
 
 
 def encode(result: FileResult, doc_lines: Sequence[int], page: tuple[object, ...]) -> Payload:
-    findings = cache.dumps_objects(tuple(result.findings)) if result.findings else None
+    findings = wire.to_rows(result.findings) if result.findings else None
     sups = cache.dumps_objects(tuple(result.suppressions)) if result.suppressions else None
     disk: list[tuple[str, str, int, int, bool]] = []
     network: list[tuple[str, str, int, int, bool]] = []

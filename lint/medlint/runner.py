@@ -20,7 +20,7 @@ from array import array
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 from medlint import __version__
 from medlint.config import Config
@@ -31,6 +31,10 @@ from medlint.findings import Finding, Span
 from medlint.markdown import Link, LinkKind, ParsedBody
 from medlint.reporters.base import PageInfo, Report
 from medlint.suppressions import Suppression
+
+if TYPE_CHECKING:
+    from medlint.cache import ResultCache, StatKey
+    from medlint.runmemo import Observed
 
 
 @dataclass(slots=True)
@@ -115,6 +119,7 @@ def _decode(
     """A page's FileResult and PageInfo from its payload. `shared` holds one frozenset per
     distinct set of anchors: pages made from one template have the same headings."""
     from medlint.cache import loads_objects
+    from medlint.wire import from_rows
 
     found, disk, network, anchors, url, sups, starts, page = marshal.loads(payload)
     intern = sys.intern
@@ -124,7 +129,7 @@ def _decode(
     ]
     result = FileResult(
         display,
-        findings=list(cast(tuple[Finding, ...], loads_objects(found))) if found else [],
+        findings=from_rows(found) if found else [],
         links=kept,
         anchors=shared.get(anchors) or shared.setdefault(anchors, frozenset(map(intern, anchors))),
         url=url,
@@ -143,32 +148,38 @@ def _decode(
     return result, info
 
 
+def _open_cache(settings: Settings, config: Config, options: RunOptions) -> ResultCache:
+    from medlint.cache import ResultCache, fingerprint
+
+    folder = options.cache_dir or Path.cwd() / config.cache_dir
+    parts = (settings.rules, settings.ctx, sorted(settings.selected), settings.max_file_size)
+    return ResultCache.open(folder, fingerprint(parts, version=__version__))
+
+
 def _payloads(
-    items: list[Discovered], settings: Settings, config: Config, options: RunOptions
+    items: list[Discovered], settings: Settings, store: ResultCache | None, jobs: int | None
 ) -> Iterator[tuple[str, bytes]]:
     """(display, payload) of every item: from the cache when unchanged, else checked now.
 
     Files are taken bucket by bucket of the cache, and a bucket is written and let go as soon
     as its last file is done, so the cache never holds more than a few buckets in memory.
+    Every file's stat from before it was read ends up in `store.seen` (for the run memo).
     """
     from medlint import parallel
 
-    jobs = options.jobs if options.jobs is not None else parallel.default_jobs()
+    jobs = jobs if jobs is not None else parallel.default_jobs()
     todo: list[tuple[str, str]] = []
     for item in items:
         if item.error is not None:
             yield item.display, parallel.encode(lint_file(item, settings), (), (None,) * 4)
         else:
             todo.append((str(item.path), item.display))
-    if options.no_cache:
+    if store is None:
         for checked in parallel.check_many(todo, settings, jobs):
             yield checked.display, checked.payload
         return
-    from medlint.cache import Entry, ResultCache, bucket_of, fingerprint
+    from medlint.cache import Entry, bucket_of
 
-    folder = options.cache_dir or Path.cwd() / config.cache_dir
-    parts = (settings.rules, settings.ctx, sorted(settings.selected), settings.max_file_size)
-    store = ResultCache.open(folder, fingerprint(parts, version=__version__))
     buckets: dict[int, list[tuple[str, str]]] = {}
     for pair in todo:
         buckets.setdefault(bucket_of(pair[0]), []).append(pair)
@@ -192,6 +203,7 @@ def _payloads(
                     checked.display, checked.stat, checked.digest, checked.trusted, checked.payload
                 )
                 store.store(checked.path, stored)
+                store.seen[checked.path] = checked.stat
             pending[index] -= 1
             if not pending[index]:
                 store.release(index)
@@ -204,10 +216,22 @@ def run_check(
     items: list[Discovered], settings: Settings, config: Config, options: RunOptions
 ) -> RunResult:
     remote = not options.offline
+    store = None if options.no_cache else _open_cache(settings, config, options)
+    # An offline run over readable folders depends only on files and folders the run memo
+    # can check again (see runmemo); an online one also on what servers answer today.
+    memo: Path | None = None
+    if store is not None and options.offline and all(i.error is None for i in items):
+        from medlint import runmemo
+
+        files = [(str(item.path), item.display) for item in items]
+        memo = runmemo.memo_path(store.folder, [path for path, _ in files])
+        hit = runmemo.load(memo, files)
+        if hit is not None:
+            return RunResult(findings=hit.findings, files=hit.files, pages=hit.pages)
     decoded: list[tuple[FileResult, PageInfo]] = []
     total = len(items)
     shared: dict[tuple[str, ...], frozenset[str]] = {}
-    for display, payload in _payloads(items, settings, config, options):
+    for display, payload in _payloads(items, settings, store, options.jobs):
         decoded.append(_decode(display, payload, remote, shared))
         if options.progress is not None:
             options.progress(len(decoded), total)
@@ -218,12 +242,32 @@ def run_check(
     del decoded
     from medlint.linkphase import link_phase
 
-    link_phase(results, settings, config, options, out)
+    observed = link_phase(results, settings, config, options, out)
     for result in results:
         if result.findings or result.suppressions:
             out.findings.extend(finalize(result, settings))
     out.findings.sort(key=Finding.sort_key)
+    if memo is not None and store is not None:
+        _remember(memo, items, store, observed, out)
     return out
+
+
+def _remember(
+    memo: Path, items: list[Discovered], store: ResultCache, observed: Observed, out: RunResult
+) -> None:
+    """Write the run memo when every file's outcome came with a stat (was cacheable)."""
+    import time
+
+    from medlint import runmemo
+
+    files: dict[str, tuple[str, StatKey]] = {}
+    for item in items:
+        key = store.seen.get(str(item.path))
+        if key is None:  # unreadable, not a regular file, too large: checked again every time
+            return
+        files[str(item.path)] = (item.display, key)
+    outcome = runmemo.Outcome(out.findings, out.pages, out.files)
+    runmemo.store(memo, files, observed, outcome, time.time_ns())
 
 
 def make_report(run: RunResult, settings: Settings, *, statistics: bool) -> Report:

@@ -19,10 +19,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
+from medlint.cache import stat_key
 from medlint.document import Document
 from medlint.findings import Edit, Finding
 from medlint.markdown import Link
 from medlint.registry import Context, Rule, register
+from medlint.runmemo import Observed, listing
 
 if TYPE_CHECKING:
     from medlint.engine import FileResult, Settings
@@ -119,15 +121,20 @@ class LocalFiles:
         self._listings: dict[str, frozenset[str] | None] = {}
         self._roots: dict[str, Path] = {}
         self._anchors: dict[str, frozenset[str] | None] = {}
+        # A run asks about the same folders and pages thousands of times (every page of a
+        # section links to its neighbours): each answer is worked out once.
+        self._kinds: dict[str, str | None] = {}
+        self._resolved: dict[str, str | None] = {}
         # Anchors of pages already parsed in this run, by absolute path.
         self.known_anchors: dict[str, frozenset[str]] = {}
+        # Everything read from the disk, so a run's outcome can be reused while it all holds.
+        self.observed = Observed()
 
     def _listing(self, folder: str) -> frozenset[str] | None:
         if folder not in self._listings:
-            try:
-                self._listings[folder] = frozenset(os.listdir(folder))
-            except OSError:
-                self._listings[folder] = None
+            found = listing(folder)
+            self._listings[folder] = None if found is None else found[0]
+            self.observed.folders[folder] = None if found is None else found[1]
         return self._listings[folder]
 
     def root_of(self, page: Path) -> Path:
@@ -137,7 +144,10 @@ class LocalFiles:
             return self._roots[folder]
         found = self.cwd
         for candidate in [page.parent, *page.parent.parents]:
-            if os.path.exists(os.path.join(candidate, ".git")):
+            probe = os.path.join(candidate, ".git")
+            exists = os.path.exists(probe)
+            self.observed.probes[probe] = exists
+            if exists:
                 found = candidate
                 break
         self._roots[folder] = found
@@ -146,29 +156,46 @@ class LocalFiles:
     def kind(self, path: str) -> str | None:
         """ "file" or "dir" when `path` exists with exactly this spelling; None otherwise."""
         norm = os.path.normpath(path)
+        try:
+            return self._kinds[norm]
+        except KeyError:
+            pass
         parent, name = os.path.split(norm)
+        found: str | None
         if not name:
-            return "dir" if os.path.isdir(norm) else None
-        if parent and parent != norm and self.kind(parent) != "dir":
-            return None
-        listing = self._listing(parent or ".")
-        if listing is None or name not in listing:
-            return None
-        return "dir" if os.path.isdir(norm) else "file"
+            found = "dir" if os.path.isdir(norm) else None
+        elif parent and parent != norm and self.kind(parent) != "dir":
+            found = None
+        else:
+            listing = self._listing(parent or ".")
+            if listing is None or name not in listing:
+                found = None
+            else:
+                found = "dir" if os.path.isdir(norm) else "file"
+        self._kinds[norm] = found
+        return found
 
     def resolve(self, path: str) -> str | None:
         """The file a link path means: exact, a folder, or the `.md`/`index.md` a site serves."""
+        try:
+            return self._resolved[path]
+        except KeyError:
+            pass
+        found: str | None = None
         if self.kind(path) is not None:
-            return path
-        stripped = path.rstrip("/")
-        for candidate in (
-            stripped + ".md",
-            os.path.join(stripped, "index.md"),
-            os.path.join(stripped, "README.md"),
-        ):
-            if self.kind(candidate) == "file":
-                return candidate
-        return None
+            found = path
+        else:
+            stripped = path.rstrip("/")
+            for candidate in (
+                stripped + ".md",
+                os.path.join(stripped, "index.md"),
+                os.path.join(stripped, "README.md"),
+            ):
+                if self.kind(candidate) == "file":
+                    found = candidate
+                    break
+        self._resolved[path] = found
+        return found
 
     def anchors(self, path: str) -> frozenset[str] | None:
         """Heading slugs and ids of another Markdown page (None when it cannot be read)."""
@@ -176,6 +203,10 @@ class LocalFiles:
         if key in self.known_anchors:
             return self.known_anchors[key]
         if key not in self._anchors:
+            try:
+                self.observed.pages[key] = stat_key(os.stat(key))
+            except OSError:
+                self.observed.pages[key] = None
             self._anchors[key] = _read_anchors(key)
         return self._anchors[key]
 
@@ -268,11 +299,13 @@ def disk_check(rule: Rule, files: LocalFiles) -> Callable[[Document], list[Findi
     return check
 
 
-def run_phase(results: list[FileResult], settings: Settings) -> None:
-    """The link phase's local part: file links of every page of the run, against the disk."""
+def run_phase(results: list[FileResult], settings: Settings) -> Observed:
+    """The link phase's local part: file links of every page of the run, against the disk.
+
+    Returns what it read from the disk besides the pages (see `runmemo`)."""
     rule = settings.rule(RelativeLink.name)
     if rule is None:
-        return
+        return Observed()
     files = LocalFiles()
     for result in results:  # Every page of the run: their anchors need no second read.
         if not any(f.rule == "unreadable-file" for f in result.findings):
@@ -280,3 +313,4 @@ def run_phase(results: list[FileResult], settings: Settings) -> None:
     for result in results:
         if result.document is not None:
             result.findings.extend(local_link_findings(result.document, rule, files))
+    return files.observed

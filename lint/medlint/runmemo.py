@@ -1,0 +1,197 @@
+"""The run memo: an offline run's whole outcome, reused while nothing it looked at has changed.
+
+The result cache (cache.py) answers page by page, so a warm run over 10,000 pages still had to
+look up and decode every page and then redo the run-wide link phase, which resolves each
+relative link against the disk: seconds, where the issue asks for a tenth of that. The memo
+keeps the final outcome of a run (its findings after suppressions, its page facts) beside
+everything that outcome was worked out from and that can change while the settings do not:
+
+- every checked file, by (mtime, size, inode): the same proof of "same bytes" the result cache
+  uses;
+- every folder whose listing the link phase read, by a digest of its entries' names and kinds
+  (file or folder): "this link's file exists (or not)" stands while they do. Not by mtime: the
+  first run creates `.medlint_cache` in the very folder root-relative links resolve against,
+  and a folder's mtime says nothing about an entry replaced by a folder of the same name;
+- every existence probe the link phase made outside those listings (a `.git` looked for above a
+  page), with its answer, probed again;
+- every page read outside the run for its anchors, by stat.
+
+It lives in the fingerprint's folder of the result cache (same medlint, settings, rule packs and
+date), named by a digest of the run's files, so each set of paths (the whole corpus, one
+section) has its own. It is written only when every stat in it is older than the racy window
+(`cache.RACY_NS`) and only for runs that need nothing else (offline, every folder of the run
+readable, every page cacheable), so an equal stat proves what it proves for the result cache.
+Like the buckets, a memo file carries a checksum and is replaced atomically; anything unexpected
+in it makes it a miss, never an error.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import marshal
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from medlint import cache, wire
+from medlint.findings import Finding
+from medlint.reporters.base import PageInfo
+
+KEEP = 8  # memo files kept per fingerprint: the corpus, a few sections, the last pre-commit sets
+
+
+@dataclass(slots=True)
+class Observed:
+    """What the link phase read from the disk besides the run's own files."""
+
+    folders: dict[str, bytes | None] = field(default_factory=dict)  # folder -> listing digest
+    probes: dict[str, bool] = field(default_factory=dict)  # path -> whether it existed
+    pages: dict[str, cache.StatKey | None] = field(default_factory=dict)  # page read for anchors
+
+
+@dataclass(slots=True)
+class Outcome:
+    findings: list[Finding]
+    pages: list[PageInfo]
+    files: int
+
+
+def memo_path(folder: Path, paths: Sequence[str]) -> Path:
+    """One memo file per set of files, in the fingerprint's folder of the result cache."""
+    key = cache.digest("\x00".join(sorted(paths)).encode("utf-8", "surrogatepass")).hex()
+    return folder / "runs" / f"{key}.bin"
+
+
+def _stat(path: str) -> cache.StatKey | None:
+    try:
+        return cache.stat_key(os.stat(path))
+    except OSError:
+        return None
+
+
+def listing(folder: str) -> tuple[frozenset[str], bytes] | None:
+    """A folder's entry names and a digest of (name, is a folder) for each; None if unlistable.
+
+    `is_dir` follows symbolic links, as the link phase's `isdir` does, and on Linux comes from
+    the listing itself (no stat per entry)."""
+    try:
+        with os.scandir(folder) as entries:
+            pairs = sorted((e.name, e.is_dir()) for e in entries)
+    except OSError:
+        return None
+    flat = "\x00".join(f"{name}/" if is_dir else name for name, is_dir in pairs)
+    return frozenset(name for name, _ in pairs), cache.digest(flat.encode("utf-8", "surrogatepass"))
+
+
+def _listing_digest(folder: str) -> bytes | None:
+    found = listing(folder)
+    return None if found is None else found[1]
+
+
+def load(target: Path, files: Sequence[tuple[str, str]]) -> Outcome | None:
+    """The memo's outcome when every file and observation still holds; None otherwise.
+
+    `files` are the run's (absolute path, display) pairs, as discovered now.
+    """
+    data = cache.read_checked(target)
+    if data is None:
+        return None
+    try:
+        stored_files, folders, probes, pages_read, findings, pages, count = marshal.loads(data)
+    except (EOFError, ValueError, TypeError):
+        return None
+    try:
+        if len(stored_files) != len(files):
+            return None
+        now = sorted(files)
+        stat = os.stat
+        for (path, display), (s_path, s_display, mtime, size, ino) in zip(
+            now, stored_files, strict=True
+        ):
+            if path != s_path or display != s_display:
+                return None
+            st = stat(path)
+            if st.st_mtime_ns != mtime or st.st_size != size or st.st_ino != ino:
+                return None
+        for folder, digest in folders:
+            if _listing_digest(folder) != digest:
+                return None
+        for path, existed in probes:
+            if os.path.exists(path) != existed:
+                return None
+        for path, key in pages_read:
+            if _stat(path) != (tuple(key) if key is not None else None):
+                return None
+        return Outcome(
+            findings=wire.from_rows(findings),
+            pages=[
+                PageInfo(
+                    path,
+                    title=title,
+                    source=source,
+                    last_reviewed=dt.date.fromordinal(last) if last is not None else None,
+                    review_due=dt.date.fromordinal(due) if due is not None else None,
+                )
+                for path, title, source, last, due in pages
+            ],
+            files=count,
+        )
+    except (OSError, ValueError, TypeError, KeyError):  # a file gone, or a memo of another shape
+        return None
+
+
+def store(
+    target: Path,
+    files: dict[str, tuple[str, cache.StatKey]],
+    observed: Observed,
+    outcome: Outcome,
+    now_ns: int,
+) -> None:
+    """Write the memo when every stat in it is old enough to be trusted; else leave none.
+
+    `files` maps each checked file's absolute path to (display, its stat before it was read).
+    """
+    window = now_ns - cache.RACY_NS
+    if any(key[0] > window for _, key in files.values()):
+        return
+    if any(key is not None and key[0] > window for key in observed.pages.values()):
+        return
+    record: Any = (
+        tuple((path, display, *key) for path, (display, key) in sorted(files.items())),
+        tuple(sorted(observed.folders.items())),
+        tuple(sorted(observed.probes.items())),
+        tuple(sorted(observed.pages.items())),
+        wire.to_rows(outcome.findings),
+        tuple(
+            (
+                p.path,
+                p.title,
+                p.source,
+                p.last_reviewed.toordinal() if p.last_reviewed is not None else None,
+                p.review_due.toordinal() if p.review_due is not None else None,
+            )
+            for p in outcome.pages
+        ),
+        outcome.files,
+    )
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        cache.write_checked(target, marshal.dumps(record))
+    except (OSError, ValueError):
+        return
+    _prune(target.parent, keep=target.name)
+
+
+def _prune(folder: Path, keep: str) -> None:
+    """Keep the newest few memos: each set of files a pre-commit run names makes one."""
+    try:
+        entries = [e for e in os.scandir(folder) if e.name.endswith(".bin") and e.name != keep]
+        entries.sort(key=lambda e: e.stat().st_mtime_ns, reverse=True)
+    except OSError:
+        return
+    for entry in entries[KEEP - 1 :]:
+        with contextlib.suppress(OSError):
+            os.unlink(entry.path)

@@ -1,0 +1,240 @@
+"""The run memo: a whole offline run reused only while every file and folder it read holds.
+
+Each test makes a run whose stats are old enough to be trusted (mtimes set an hour back, as
+for a corpus that was not just written), checks that the second run is answered from the memo
+(no page looked up or checked), then changes one thing the outcome depends on and checks that
+the next run works it out again and reports what a run without any cache reports.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+
+import pytest
+
+from medlint import runmemo, runner
+from medlint.config import load_config
+from medlint.engine import build_settings
+from medlint.findings import Finding
+from medlint.runner import RunOptions, RunResult, collect, run_check
+from tests.conftest import TODAY, VALID_PAGE
+
+LINKING = VALID_PAGE + "\nSee [the guide](guide/intro.md#dosing) and [old](/Common/x.aspx).\n"
+
+
+def _run(folder: Path, *, offline: bool = True, no_cache: bool = False) -> RunResult:
+    loaded = load_config(None, folder)
+    settings = build_settings(
+        loaded.config, config_root=loaded.root, today=dt.date.fromisoformat(TODAY)
+    )
+    items = collect([folder], folder, loaded.config, loaded.root)
+    options = RunOptions(
+        offline=offline, no_cache=no_cache, jobs=1, cache_dir=folder / ".medlint_cache"
+    )
+    return run_check(items, settings, loaded.config, options)
+
+
+def _age(root: Path) -> None:
+    """Set every file's and folder's mtime an hour back: stats the memo may trust."""
+    old = (dt.datetime.now().timestamp() - 3600) * 10**9
+    for folder, dirs, files in os.walk(root):
+        for name in [*files, *dirs]:
+            os.utime(os.path.join(folder, name), ns=(int(old), int(old)))
+    os.utime(root, ns=(int(old), int(old)))
+
+
+class Calls:
+    """Counts runs that were worked out (pages looked up or checked) rather than remembered."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.count = 0
+        real = runner._payloads
+
+        def counting(*args: object, **kwargs: object) -> object:
+            self.count += 1
+            return real(*args, **kwargs)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(runner, "_payloads", counting)
+
+    def take(self) -> int:
+        out, self.count = self.count, 0
+        return out
+
+
+@pytest.fixture
+def corpus(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "guide").mkdir()
+    (tmp_path / "guide" / "intro.md").write_text(VALID_PAGE + "\n## Dosing\n", encoding="utf-8")
+    (tmp_path / "page.md").write_text(LINKING, encoding="utf-8")
+    (tmp_path / "todo.md").write_text(VALID_PAGE + "\nTODO: write this.\n", encoding="utf-8")
+    _age(tmp_path)
+    return tmp_path
+
+
+def _rules(findings: list[Finding]) -> list[tuple[str, str, int]]:
+    return [(f.path, f.rule, f.span.line) for f in findings]
+
+
+def _fresh_equals_memo(folder: Path, calls: Calls) -> RunResult:
+    """A run after a change is worked out again, and equals a run without any cache."""
+    again = _run(folder)
+    assert calls.take() == 1
+    assert again.findings == _run(folder, no_cache=True).findings
+    calls.take()
+    return again
+
+
+def test_second_run_is_remembered_and_identical(
+    corpus: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls = Calls(monkeypatch)
+    first = _run(corpus)
+    assert calls.take() == 1
+    second = _run(corpus)
+    assert calls.take() == 0
+    assert second.findings == first.findings
+    assert second.pages == first.pages
+    assert second.files == first.files == 3
+    assert {"placeholder", "relative-link"} <= {f.rule for f in second.findings}
+
+
+def test_a_changed_page_is_worked_out_again(corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    calls = Calls(monkeypatch)
+    _run(corpus)
+    _run(corpus)
+    calls.take()
+    (corpus / "todo.md").write_text(VALID_PAGE, encoding="utf-8")
+    again = _fresh_equals_memo(corpus, calls)
+    assert "placeholder" not in {f.rule for f in again.findings}
+
+
+def test_a_new_file_that_a_link_names_is_seen(
+    corpus: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The link target is not a page of the run: only its folder's listing says it exists."""
+    (corpus / "page.md").write_text(VALID_PAGE + "\n![chart](img/chart.png)\n", encoding="utf-8")
+    (corpus / "img").mkdir()
+    _age(corpus)
+    calls = Calls(monkeypatch)
+    before = _run(corpus)
+    assert ("page.md", "relative-link", 27) in _rules(before.findings)
+    _run(corpus)
+    assert calls.take() == 1
+    (corpus / "img" / "chart.png").write_bytes(b"\x89PNG")
+    again = _fresh_equals_memo(corpus, calls)
+    assert ("page.md", "relative-link", 27) not in _rules(again.findings)
+
+
+def test_a_changed_heading_in_a_linked_page_is_seen(
+    corpus: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls = Calls(monkeypatch)
+    before = _run(corpus)
+    _run(corpus)
+    assert calls.take() == 1
+    fragment = [f for f in before.findings if "#dosing" in f.message]
+    assert not fragment
+    (corpus / "guide" / "intro.md").write_text(VALID_PAGE + "\n## Doses\n", encoding="utf-8")
+    again = _fresh_equals_memo(corpus, calls)
+    assert any("#dosing" in f.message for f in again.findings)
+
+
+def test_a_page_read_outside_the_run_for_its_anchors_is_watched(
+    corpus: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Checking one folder: the page a link points into is outside the run and read for its
+    headings; editing it must undo the memo."""
+    loaded = load_config(None, corpus)
+    settings = build_settings(
+        loaded.config, config_root=loaded.root, today=dt.date.fromisoformat(TODAY)
+    )
+    (corpus / "docs").mkdir()
+    (corpus / "docs" / "a.md").write_text(
+        VALID_PAGE + "\n[intro](../guide/intro.md#dosing)\n", encoding="utf-8"
+    )
+    _age(corpus)
+    options = RunOptions(offline=True, jobs=1, cache_dir=corpus / ".medlint_cache")
+
+    def run() -> RunResult:
+        items = collect([corpus / "docs"], corpus, loaded.config, loaded.root)
+        return run_check(items, settings, loaded.config, options)
+
+    calls = Calls(monkeypatch)
+    assert not [f for f in run().findings if f.rule == "relative-link"]
+    run()
+    assert calls.take() == 1
+    (corpus / "guide" / "intro.md").write_text(VALID_PAGE, encoding="utf-8")
+    assert [f for f in run().findings if f.rule == "relative-link"]
+    assert calls.take() == 1
+
+
+def test_a_new_git_folder_moves_the_root_of_root_relative_links(
+    corpus: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`/guide/intro.md` resolves against the nearest folder holding `.git`."""
+    (corpus / "site").mkdir()
+    (corpus / "site" / "guide").mkdir()
+    (corpus / "site" / "guide" / "intro.md").write_text(VALID_PAGE, encoding="utf-8")
+    (corpus / "site" / "p.md").write_text(VALID_PAGE + "\n[g](/guide/intro.md)\n", "utf-8")
+    _age(corpus)
+    calls = Calls(monkeypatch)
+    first = _run(corpus)
+    assert ("site/p.md", "relative-link", 27) not in _rules(first.findings)
+    _run(corpus)
+    assert calls.take() == 1
+    (corpus / ".git").mkdir()  # the root is now the corpus: /guide/intro.md still exists there
+    (corpus / "guide" / "intro.md").unlink()
+    again = _fresh_equals_memo(corpus, calls)
+    assert ("site/p.md", "relative-link", 27) in _rules(again.findings)
+
+
+def test_fresh_files_leave_no_memo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file saved within the racy window could change without its stat changing."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "a.md").write_text(VALID_PAGE, encoding="utf-8")
+    calls = Calls(monkeypatch)
+    _run(tmp_path)
+    _run(tmp_path)
+    assert calls.take() == 2
+    assert not list(tmp_path.glob(".medlint_cache/results/*/runs/*.bin"))
+
+
+def test_online_runs_and_no_cache_runs_do_not_use_it(
+    corpus: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls = Calls(monkeypatch)
+    _run(corpus, no_cache=True)
+    _run(corpus, no_cache=True)
+    assert calls.take() == 2
+    assert not (corpus / ".medlint_cache").exists()
+
+
+def test_a_damaged_memo_is_a_miss(corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    first = _run(corpus)
+    (memo,) = corpus.glob(".medlint_cache/results/*/runs/*.bin")
+    calls = Calls(monkeypatch)
+    for damage in (b"", b"MLRC" + b"\x00" * 40, memo.read_bytes()[:-7] + b"garbage"):
+        memo.write_bytes(damage)
+        assert _run(corpus).findings == first.findings
+        assert calls.take() == 1
+
+
+def test_a_removed_page_is_not_reported_from_the_memo(
+    corpus: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _run(corpus)
+    (corpus / "todo.md").unlink()
+    again = _run(corpus)
+    assert again.files == 2
+    assert all(f.path != "todo.md" for f in again.findings)
+
+
+def test_only_a_few_memos_are_kept(corpus: Path) -> None:
+    for i in range(runmemo.KEEP + 3):
+        (corpus / f"extra{i}.md").write_text(VALID_PAGE, encoding="utf-8")
+        _age(corpus)
+        _run(corpus)
+    assert len(list(corpus.glob(".medlint_cache/results/*/runs/*.bin"))) == runmemo.KEEP
