@@ -19,9 +19,9 @@ import click
 
 from medlint import __version__
 
-# medlint's pydantic models (config, rule options, the frontmatter profile) are its own: a
-# pydantic plugin installed for another project has nothing to observe in them, and looking for
-# plugins reads every installed package's metadata on each start (about 10 ms).
+# medlint's pydantic model (the frontmatter profile) is its own: a pydantic plugin installed for
+# another project has nothing to observe in it, and looking for plugins reads every installed
+# package's metadata when pydantic is first used (about 10 ms).
 os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 
 if TYPE_CHECKING:
@@ -423,12 +423,16 @@ def rule_cmd(name: str) -> None:
     click.echo(f"# {rule.name} ({rule.code})\n")
     click.echo(f"{rule.summary}. Default severity: {rule.severity.label}. Fix: {rule.fix}.\n")
     click.echo(rule.doc())
-    fields = rule.Options.model_fields
+    fields = dataclasses.fields(rule.Options)
     if fields:
         click.echo("\n## Options")
-        for key, info in fields.items():
+        for info in fields:
+            default = info.default
+            if info.default_factory is not dataclasses.MISSING:
+                default = info.default_factory()
             click.echo(
-                f"- `{key.replace('_', '-')}` (default {info.default!r}): {info.description or ''}"
+                f"- `{info.name.replace('_', '-')}` (default {default!r}): "
+                f"{info.metadata.get('description', '')}"
             )
 
 

@@ -9,16 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import traceback
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import pathspec
-from pydantic import ValidationError
+from typing import TYPE_CHECKING
 
 from medlint import suppressions
-from medlint.config import Config, ConfigError
+from medlint.config import Config, ConfigError, Invalid, describe_error, parse_table
 from medlint.discovery import Discovered
 from medlint.document import Document
 from medlint.findings import Finding, Severity, Span
@@ -26,6 +23,9 @@ from medlint.markdown import Link
 from medlint.packs import PackError, load_packs
 from medlint.registry import Context, Rule, all_rules, lookup
 from medlint.text import DecodeFailure, decode
+
+if TYPE_CHECKING:
+    import pathspec
 
 UNREADABLE = ("ML010", "unreadable-file")
 INTERNAL = ("ML099", "internal-error")
@@ -121,7 +121,7 @@ def build_settings(
     except PackError as exc:
         raise ConfigError(str(exc)) from None
     instances: list[Rule] = []
-    options = {}
+    options: dict[str, object] = {}
     for key in config.rules:
         if canonical_rule(key) is None:
             raise ConfigError(f"unknown rule `{key}` in `rules.{key}` (see `medlint rules`)")
@@ -134,15 +134,13 @@ def build_settings(
             except ValueError as exc:
                 raise ConfigError(f"`rules.{name}.severity`: {exc}") from None
         try:
-            opts = cls.Options.model_validate(table)
-        except ValidationError as exc:
-            from medlint.config import describe_error
-
-            raise ConfigError(describe_error(exc, "", f"rules.{name}.")) from None
+            opts: object = parse_table(cls.Options, table)
+        except Invalid as exc:
+            raise ConfigError(describe_error(exc.problems, "", f"rules.{name}.")) from None
         options[name] = opts
         if name in chosen:
             instances.append(cls(opts, severity))
-    extra = tuple(sorted(config.schema_.extra_fields.items()))
+    extra = tuple(sorted(config.schema.extra_fields.items()))
     env_today = os.environ.get("MEDLINT_TODAY")
     when = today
     if when is None and env_today:
@@ -152,13 +150,17 @@ def build_settings(
             raise ConfigError(f"MEDLINT_TODAY: `{env_today}` is not a date (YYYY-MM-DD)") from None
     if when is None:
         when = config.today or dt.date.today()
-    pfi = tuple(
-        (
-            pathspec.GitIgnoreSpec.from_lines([glob]),
-            frozenset(resolve_rule_names(names, f"per-file-ignores.{glob}")),
+    pfi: tuple[tuple[pathspec.GitIgnoreSpec, frozenset[str]], ...] = ()
+    if config.per_file_ignores:  # pathspec is imported only by the configs that use it
+        import pathspec
+
+        pfi = tuple(
+            (
+                pathspec.GitIgnoreSpec.from_lines([glob]),
+                frozenset(resolve_rule_names(names, f"per-file-ignores.{glob}")),
+            )
+            for glob, names in config.per_file_ignores.items()
         )
-        for glob, names in config.per_file_ignores.items()
-    )
     ctx = Context(today=when, packs=packs, schema_extra=extra, options=options)
     return Settings(
         rules=tuple(instances),
@@ -215,6 +217,8 @@ def check_document(doc: Document, settings: Settings) -> list[Finding]:
         try:
             found.extend(rule.check(doc, settings.ctx))
         except Exception as exc:  # A rule bug must not end the run: report it on the file.
+            import traceback
+
             where = traceback.extract_tb(exc.__traceback__)[-1]
             found.append(
                 file_finding(

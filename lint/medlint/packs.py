@@ -7,15 +7,16 @@ who edit packs are content editors, not Python developers.
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from medlint.config import Invalid, parse_table
 
 # The frontmatter's safety scan, shared rather than written twice.
 from medlint.frontmatter import _nesting_problem
@@ -31,20 +32,23 @@ class PackError(Exception):
     """A rule pack that cannot be used; the message names the file and the key."""
 
 
-class _Phrases(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
-    phrases: list[str] = []
-    case_sensitive: list[str] = Field(default=[], alias="case-sensitive")
-    patterns: list[str] = []
+# A pack file's tables, read by config's validator: keys in kebab-case (`case-sensitive`), an
+# unknown key or a wrong type is an error naming the key. Not frozen: `load_packs` merges the
+# files into one of them.
+@dataclass(slots=True)
+class _Phrases:
+    phrases: list[str] = field(default_factory=list)
+    case_sensitive: list[str] = field(default_factory=list)
+    patterns: list[str] = field(default_factory=list)
 
 
-class _PackFile(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
-    cancer_types: dict[str, list[str]] = Field(default={}, alias="cancer-types")
-    languages: list[str] = []
-    credentials: list[str] = []
-    placeholders: _Phrases = _Phrases()
-    boilerplate: _Phrases = _Phrases()
+@dataclass(slots=True)
+class _PackFile:
+    cancer_types: dict[str, list[str]] = field(default_factory=dict)
+    languages: list[str] = field(default_factory=list)
+    credentials: list[str] = field(default_factory=list)
+    placeholders: _Phrases = field(default_factory=_Phrases)
+    boilerplate: _Phrases = field(default_factory=_Phrases)
 
 
 # Under re.IGNORECASE exactly these non-ASCII characters match ASCII ones (İ and ı match i, the
@@ -214,20 +218,41 @@ def _read(text: str, source: str) -> _PackFile:
     if data is None:
         data = {}
     try:
-        return _PackFile.model_validate(data)
-    except ValidationError as exc:
-        err = exc.errors()[0]
-        key = ".".join(str(p) for p in err["loc"])
-        raise PackError(f"{source}: `{key}`: {err['msg']}") from None
+        return parse_table(_PackFile, data)
+    except Invalid as exc:
+        first = exc.problems[0]
+        key = ".".join(str(p) for p in first.loc)
+        raise PackError(f"{source}: `{key}`: {first.msg}") from None
+
+
+def _shipped() -> list[tuple[str, str]]:
+    """The shipped packs (the `medlint.rules` package's YAML files) by name, name order.
+
+    Read from the package's folder: `importlib.resources` would import tempfile and shutil on
+    every run, for a package pip always installs as plain files. A package without a folder
+    (imported from a zip) is still read through it.
+    """
+    from importlib import import_module
+
+    folder = os.path.dirname(import_module("medlint.rules").__file__ or "")
+    if not os.path.isdir(folder):
+        from importlib import resources
+
+        entries = sorted(resources.files("medlint.rules").iterdir(), key=lambda e: e.name)
+        return [(e.name, e.read_text("utf-8")) for e in entries if e.name.endswith(".yaml")]
+    out = []
+    for name in sorted(os.listdir(folder)):
+        if name.endswith(".yaml"):
+            with open(os.path.join(folder, name), encoding="utf-8") as handle:
+                out.append((name, handle.read()))
+    return out
 
 
 def load_packs(extra: list[Path] | tuple[Path, ...] = ()) -> RulePacks:
     """The shipped packs, then `extra` ones, merged and compiled."""
     files: list[tuple[str, str]] = []
-    root = resources.files("medlint.rules")
-    for entry in sorted(root.iterdir(), key=lambda e: e.name):
-        if entry.name.endswith(".yaml"):
-            files.append((f"medlint.rules/{entry.name}", entry.read_text(encoding="utf-8")))
+    for name, text in _shipped():
+        files.append((f"medlint.rules/{name}", text))
     for path in extra:
         try:
             files.append((str(path), path.read_text(encoding="utf-8")))

@@ -1,7 +1,7 @@
 """The rule registry: one decorator per rule, and everything else is derived from it.
 
 A rule is a class with its code, name, summary, default severity, fix availability and options
-model, and a docstring with the headings *What it does*, *Why it matters*, *Example* and *Fix*.
+dataclass, and a docstring with the headings *What it does*, *Why it matters*, *Example* and *Fix*.
 `medlint rules`, `medlint rule NAME`, the SARIF rule metadata and the docs are all generated from
 these classes, so there is no second list to keep in step.
 """
@@ -14,20 +14,24 @@ import inspect
 import pkgutil
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import ClassVar, Literal
+from typing import TYPE_CHECKING, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict
-
-from medlint.document import Document
 from medlint.findings import Applicability, Edit, Finding, Fix, Severity, Span
-from medlint.packs import RulePacks
+
+if TYPE_CHECKING:
+    from medlint.document import Document
+    from medlint.packs import RulePacks
 
 FixAvailability = Literal["none", "safe", "unsafe", "sometimes"]
 REQUIRED_HEADINGS = ("What it does", "Why it matters", "Example", "Fix")
 
 
-class NoOptions(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+@dataclass(frozen=True, slots=True)
+class NoOptions:
+    """A rule's options are a frozen dataclass read from `[tool.medlint.rules.NAME]` by config's
+    validator (kebab-case keys, unknown keys refused); a field's `metadata={"description": ...}`
+    is shown by `medlint rule NAME`. This one has none.
+    """
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,7 +42,7 @@ class Context:
     packs: RulePacks
     # Optional fields a team added to the frontmatter profile: (name, type) pairs.
     schema_extra: tuple[tuple[str, str], ...] = ()
-    options: dict[str, BaseModel] = field(default_factory=dict)
+    options: dict[str, object] = field(default_factory=dict)
 
 
 class Rule:
@@ -49,13 +53,23 @@ class Rule:
     summary: ClassVar[str]
     severity: ClassVar[Severity] = Severity.ERROR
     fix: ClassVar[FixAvailability] = "none"
-    Options: ClassVar[type[BaseModel]] = NoOptions
+    Options: ClassVar[type] = NoOptions
     # "document": judged from one page alone (cacheable per file); "run": needs the whole run.
     scope: ClassVar[Literal["document", "run"]] = "document"
 
-    def __init__(self, options: BaseModel | None = None, severity: Severity | None = None) -> None:
+    def __init__(self, options: object | None = None, severity: Severity | None = None) -> None:
         self.options = options if options is not None else self.Options()
         self.effective_severity = severity if severity is not None else self.severity
+
+    def prepare(self, ctx: Context) -> None:
+        """Build, once, what `check` needs that is costly and the same for every page.
+
+        Called before pages are handed to worker processes, so each forked worker inherits it
+        instead of building it again. Nothing calls it on a run whose pages all come from the
+        cache, so a rule does its costly set-up here or on its first `check`, never at import.
+        It must not store anything on `self`: the rule's attributes are part of the result
+        cache's key. The default does nothing.
+        """
 
     def check(self, doc: Document, ctx: Context) -> Iterator[Finding]:
         """Yield findings for one document. Rules with scope "run" are driven elsewhere."""
