@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import typing
 from pathlib import Path
 
 import pytest
+import yaml
 
+from medlint import schema
 from medlint.config import Config, SchemaConfig
 from medlint.document import Document
 from medlint.engine import build_settings, lint_document
+from medlint.packs import load_packs
 from tests.conftest import VALID_PAGE
 
 
@@ -115,3 +120,74 @@ def test_team_adds_field_and_cancer_type_without_python(tmp_path: Path) -> None:
         schema=SchemaConfig(extra_fields={"plainLanguageScore": "integer"}),
     )
     assert _findings(page, config, tmp_path) == []
+
+
+# The profile without pydantic: a page the plain checks vouch for gets the same problems as from
+# the model, and every other page goes to the model.
+
+_EXTRA = (
+    ("plainLanguageScore", "integer"),
+    ("reading", "number"),
+    ("audit", "date"),
+    ("owner", "string"),
+    ("sites", "list"),
+    ("public", "boolean"),
+    ("title", "string"),  # a team may retype a profile field
+)
+# Values near the edge of each field's rules, and of other fields' types.
+# fmt: off
+_JUNK: list[object] = [
+    "", " ", "x", "v1", "v1\n", "v١", "vx", "02_nci_core", "02_NCI", "1_nci", "patient",
+    "patients", "en", "xx", "breast", "public_domain", "active", "quarterly", "2025-12-30",
+    "2025-13-01", "2025-12-30T00:00:00", "２０２５-12-30", "https://www.cancer.gov/x",
+    "http://localhost/x", "ftp://a.b/c", None, 0, 1, 7, -3, 2**60, 1.5, float("nan"), True,
+    False, [], ["breast"], ["x"], [1], ["a", None], [" "], ["Name, MD"],
+    [{"name": "Dr A", "credentials": ["MD"]}], [{"name": ""}], [{"name": "A", "bogus": 1}],
+    [{"credentials": ["MD"]}], [{1: "A"}], {"name": "A"}, {}, dt.date(2025, 12, 30),
+    dt.datetime(2025, 12, 30), ("breast",),
+]
+# fmt: on
+
+
+def _base() -> dict[str, object]:
+    data = yaml.safe_load(VALID_PAGE.split("---\n")[1])
+    assert isinstance(data, dict)
+    return data
+
+
+def test_plain_checks_agree_with_the_model() -> None:
+    # Every key (known, added by config, unknown) set to every value of the pool, alone and
+    # with keys dropped: whenever the plain checks answer, the model gives the same problems.
+    packs = load_packs()
+    base = _base()
+    keys = [*base, *(n for n, _ in _EXTRA), "lastReveiwed", "Title"]
+    answered = 0
+    for extra in ((), _EXTRA):
+        for drop in ((), ("reviewedBy",), ("title", "tags")):
+            for key in keys:
+                for value in _JUNK:
+                    data = {k: v for k, v in base.items() if k not in drop}
+                    data[key] = value
+                    plain = schema._plain_problems(data, packs, extra)
+                    if plain is not None:
+                        answered += 1
+                        assert plain == schema._model_problems(data, packs, extra), (key, value)
+    assert answered > 200  # the plain checks do answer for most plainly valid pages
+
+
+def test_valid_and_key_missing_pages_need_no_model() -> None:
+    packs = load_packs()
+    data = _base()
+    assert schema._plain_problems(data, packs) == []
+    del data["reviewedBy"], data["tags"]
+    found = schema._plain_problems(data, packs)
+    assert found == schema._model_problems(data, packs)
+    assert [p.path for p in found or []] == [("tags",), ("reviewedBy",)]
+    data["audienceLevel"] = "patients"  # a wrong value is worded by the model
+    assert schema._plain_problems(data, packs) is None
+
+
+def test_extra_field_types_in_config_match_the_profile() -> None:
+    hints = typing.get_type_hints(SchemaConfig)
+    value_type = typing.get_args(hints["extra_fields"])[1]
+    assert set(typing.get_args(value_type)) == set(schema.EXTRA_FIELD_TYPES)

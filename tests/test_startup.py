@@ -3,8 +3,11 @@
 `medlint check --offline one.md` runs on every commit. The modules below each cost tens of
 milliseconds to import and are needed only elsewhere: the network link checker (httpx, asyncio,
 ssl, its SQLite cache), mojibake repair (ftfy, only for a page with suspicious characters), the
-worker pool (only for large runs), and test-only libraries. The test asserts the set of modules
-imported, not a time: timings vary with the machine, imports do not.
+worker pool (only for large runs), and test-only libraries. pydantic (over 100 ms with the
+frontmatter model) only words the problems of a frontmatter the plain checks cannot vouch for:
+config, rule options, rule packs, `--help`, `medlint rules`, a valid page and a run answered
+from the cache never import it. The tests assert the set of modules imported, not a time:
+timings vary with the machine, imports do not.
 """
 
 from __future__ import annotations
@@ -46,12 +49,13 @@ PROBE = textwrap.dedent(
 )
 
 
-def _imported(args: list[str], cwd: Path) -> set[str]:
+def _imported(args: list[str], cwd: Path, probe: str = PROBE) -> set[str]:
     env = {**os.environ, "MEDLINT_TODAY": TODAY, "NO_COLOR": "1"}
     out = subprocess.run(
-        [sys.executable, "-c", PROBE, *args], cwd=cwd, env=env, capture_output=True, text=True
+        [sys.executable, "-c", probe, *args], cwd=cwd, env=env, capture_output=True, text=True
     )
-    line = next(x for x in out.stderr.splitlines() if x.startswith("MODULES="))
+    line = next((x for x in out.stderr.splitlines() if x.startswith("MODULES=")), None)
+    assert line is not None, out.stderr
     return {m.split(".")[0] for m in json.loads(line.removeprefix("MODULES="))}
 
 
@@ -75,3 +79,60 @@ def test_a_page_with_suspicious_characters_does_bring_in_ftfy(tmp_path: Path) ->
     modules = _imported(["check", "--offline", "--no-cache", "page.md"], tmp_path)
     assert "ftfy" in modules
     assert "multiprocessing" not in modules and "httpx" not in modules
+
+
+def test_help_and_rule_listing_do_not_import_pydantic(tmp_path: Path) -> None:
+    for args in (["--help"], ["rules"], ["rule", "frontmatter-schema"], ["check", "--help"]):
+        modules = _imported(args, tmp_path)
+        assert "pydantic" not in modules and "pydantic_core" not in modules, args
+
+
+def test_config_and_settings_do_not_import_pydantic(tmp_path: Path) -> None:
+    # Every kind of table: rule options, the schema's extra fields, per-file ignores, links.
+    (tmp_path / "medlint.toml").write_text(
+        'rule-packs = ["team.yaml"]\n'
+        "[rules.placeholder]\nseverity = 'warning'\n"
+        "[schema.extra-fields]\nplainLanguageScore = 'integer'\n"
+        "[per-file-ignores]\n'drafts/**' = ['placeholder']\n"
+        "[links]\ntimeout = 5\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "team.yaml").write_text("placeholders:\n  phrases: [lorem]\n", encoding="utf-8")
+    probe = textwrap.dedent(
+        """
+        import json, sys
+        from pathlib import Path
+        from medlint.config import load_config
+        from medlint.engine import build_settings
+        loaded = load_config(None, Path.cwd())
+        settings = build_settings(loaded.config, config_root=loaded.root)
+        assert settings.ctx.schema_extra == (("plainLanguageScore", "integer"),)
+        print("MODULES=" + json.dumps(sorted(sys.modules)), file=sys.stderr)
+        """
+    )
+    modules = _imported([], tmp_path, probe)
+    assert "medlint" in modules and "pydantic" not in modules
+
+
+def test_valid_and_frontmatter_free_pages_do_not_import_pydantic(tmp_path: Path) -> None:
+    (tmp_path / "valid.md").write_text(VALID_PAGE, encoding="utf-8")
+    (tmp_path / "plain.md").write_text("# Notes\n\nNo frontmatter here.\n", encoding="utf-8")
+    # Missing keys are worded without the model too.
+    lacking = VALID_PAGE.replace("tags:\n- treatment\n", "")
+    (tmp_path / "lacking.md").write_text(lacking, encoding="utf-8")
+    for page in ("valid.md", "plain.md", "lacking.md"):
+        modules = _imported(["check", "--offline", "--no-cache", page], tmp_path)
+        assert "pyromark" in modules  # it did check the page
+        assert "pydantic" not in modules, page
+
+
+def test_a_run_answered_from_the_cache_does_not_import_pydantic(tmp_path: Path) -> None:
+    # A wrong value is worded by the pydantic model: the first run imports it (the counterpart,
+    # so the test shows the import is really gated), the second is answered from the cache.
+    wrong = VALID_PAGE.replace("audienceLevel: patient", "audienceLevel: patients")
+    (tmp_path / "page.md").write_text(wrong, encoding="utf-8")
+    os.utime(tmp_path / "page.md", (1_700_000_000, 1_700_000_000))  # old enough to trust stat
+    cold = _imported(["check", "--offline", "page.md"], tmp_path)
+    assert "pydantic" in cold
+    warm = _imported(["check", "--offline", "page.md"], tmp_path)
+    assert "pydantic" not in warm

@@ -3,29 +3,26 @@
 The model is built from the rule packs (so a content team adds a cancer type in YAML) and from
 config (`[tool.medlint.schema] extra-fields`, so a team adds an optional field without Python).
 `medlint schema` and schemas/frontmatter.schema.json are generated from the same model.
+
+pydantic is imported, and the model built, on the first frontmatter actually validated: importing
+pydantic and building the model cost more than checking a page, and `medlint --help`, `medlint
+rules`, a page without frontmatter or a run answered from the result cache need neither. This
+module's vocabularies and helpers (review.py reads `FREQUENCY_MONTHS`) import nothing heavy.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import Annotated, Any, Literal
+from functools import cache, lru_cache
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from pydantic import (
-    AfterValidator,
-    BaseModel,
-    BeforeValidator,
-    ConfigDict,
-    Field,
-    StringConstraints,
-    ValidationError,
-    create_model,
-)
+if TYPE_CHECKING:
+    from pydantic import BaseModel
 
-from medlint.packs import RulePacks
+    from medlint.packs import RulePacks
 
 AUDIENCE = ("patient", "caregiver", "professional")
 LICENSES = ("public_domain", "cc-by-4.0", "cc-by-nc-4.0", "all-rights-reserved")
@@ -42,6 +39,8 @@ EXTRA_FIELD_TYPES: dict[str, Any] = {
     "number": float,
     "boolean": bool,
 }
+# The type names `[tool.medlint.schema] extra-fields` accepts; config.py spells them out as a
+# Literal, and tests/test_schema.py checks the two agree.
 
 # Shown by editors (YAML language server) when hovering a key.
 DESCRIPTIONS = {
@@ -61,8 +60,6 @@ DESCRIPTIONS = {
     "reviewFrequency": "How often the page must be reviewed again.",
     "reviewedBy": "Medical reviewers: 'Name, CRED, CRED' or {name, credentials: [..]}.",
 }
-
-NonEmpty = Annotated[str, StringConstraints(strict=True, min_length=1, strip_whitespace=False)]
 
 
 def _nonblank(value: str) -> str:
@@ -96,21 +93,37 @@ def _http_url(value: str) -> str:
     return value
 
 
-class ReviewerEntry(BaseModel):
-    """A reviewer as a mapping, following schema.org's `reviewedBy` (a Person)."""
+@cache
+def _types() -> tuple[Any, Any]:
+    """The non-empty text type and the reviewer type (text, or a ReviewerEntry mapping)."""
+    from pydantic import AfterValidator, ConfigDict, StringConstraints, create_model
 
-    model_config = ConfigDict(extra="forbid")
-    name: NonEmpty
-    credentials: list[NonEmpty] = []
-
-
-Reviewer = Annotated[str, AfterValidator(_nonblank)] | ReviewerEntry
+    non_empty = Annotated[str, StringConstraints(strict=True, min_length=1, strip_whitespace=False)]
+    reviewer_entry = create_model(
+        "ReviewerEntry",
+        __config__=ConfigDict(extra="forbid"),
+        __doc__="A reviewer as a mapping, following schema.org's `reviewedBy` (a Person).",
+        name=(non_empty, ...),
+        credentials=(list[non_empty], []),
+    )
+    reviewer = Annotated[str, AfterValidator(_nonblank)] | reviewer_entry
+    return non_empty, reviewer
 
 
 def build_model(
     cancer_types: tuple[str, ...], languages: tuple[str, ...], extra: tuple[tuple[str, str], ...]
 ) -> type[BaseModel]:
     """The profile model for these vocabularies and extra fields."""
+    from pydantic import (
+        AfterValidator,
+        BeforeValidator,
+        ConfigDict,
+        Field,
+        StringConstraints,
+        create_model,
+    )
+
+    non_empty, reviewer = _types()
     # Vocabularies come from rule packs at run time, so these types are built dynamically.
     cancer: Any = Literal[cancer_types] if cancer_types else str
     lang: Any = Literal[languages] if languages else str
@@ -118,14 +131,14 @@ def build_model(
         dt.date, BeforeValidator(_iso_date), Field(json_schema_extra={"format": "date"})
     ]
     fields: dict[str, Any] = {
-        "title": (Annotated[NonEmpty, AfterValidator(_nonblank)], ...),
+        "title": (Annotated[non_empty, AfterValidator(_nonblank)], ...),
         "url": (
             Annotated[
-                NonEmpty, AfterValidator(_http_url), Field(json_schema_extra={"format": "uri"})
+                non_empty, AfterValidator(_http_url), Field(json_schema_extra={"format": "uri"})
             ],
             ...,
         ),
-        "source": (Annotated[NonEmpty, AfterValidator(_nonblank)], ...),
+        "source": (Annotated[non_empty, AfterValidator(_nonblank)], ...),
         "sourceType": (
             Annotated[str, StringConstraints(strict=True, pattern=r"^\d{2}_[a-z0-9_]+$")],
             ...,
@@ -140,7 +153,7 @@ def build_model(
         "version": (Annotated[str, StringConstraints(strict=True, pattern=r"^v\d+$")], ...),
         "lastReviewed": (date, ...),
         "reviewFrequency": (Literal[FREQUENCIES], ...),
-        "reviewedBy": (Annotated[list[Reviewer], Field(min_length=1)], ...),
+        "reviewedBy": (Annotated[list[reviewer], Field(min_length=1)], ...),  # type: ignore[valid-type]
     }
     for name, (annotation, default) in list(fields.items()):
         fields[name] = (Annotated[annotation, Field(description=DESCRIPTIONS[name])], default)
@@ -192,10 +205,153 @@ def _choices(values: tuple[str, ...]) -> str:
     return ", ".join(values)
 
 
+# The profile checked without pydantic, for the common page: every key known and every value
+# plainly valid, at most some required keys missing. Each test below accepts only values the
+# pydantic model accepts (it may refuse more: exact types, ASCII digits), and a page it cannot
+# vouch for goes to the model, whose errors word every other finding. So a run whose pages are
+# valid, or lack only keys, never imports pydantic; tests/test_schema.py checks that both ways
+# give the same problems.
+_Check = Callable[[object], bool]
+
+
+def _text(value: object) -> bool:
+    return type(value) is str
+
+
+def _non_empty(value: object) -> bool:
+    return type(value) is str and len(value) > 0
+
+
+def _non_blank(value: object) -> bool:
+    return type(value) is str and bool(value.strip())
+
+
+def _one_of(choices: tuple[str, ...]) -> _Check:
+    allowed = frozenset(choices)
+    return lambda value: type(value) is str and value in allowed
+
+
+def _list_of(item: _Check, *, at_least: int = 0) -> _Check:
+    return lambda value: (
+        type(value) is list and len(value) >= at_least and all(item(x) for x in value)
+    )
+
+
+def _matches(pattern: str) -> _Check:
+    compiled = re.compile(pattern)
+    return lambda value: type(value) is str and compiled.fullmatch(value) is not None
+
+
+def _url(value: object) -> bool:
+    if type(value) is not str or not value:
+        return False
+    try:
+        _http_url(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _day(value: object) -> bool:
+    if type(value) is dt.date:
+        return True
+    if type(value) is str and re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
+        try:
+            dt.date.fromisoformat(value)
+        except ValueError:
+            return False
+        return True
+    return False
+
+
+def _reviewer(value: object) -> bool:
+    if type(value) is str:
+        return bool(value.strip())
+    if type(value) is not dict or "name" not in value:
+        return False
+    return all(
+        (key == "name" and _non_empty(item))
+        or (key == "credentials" and _list_of(_non_empty)(item))
+        for key, item in value.items()
+    )
+
+
+_EXTRA_CHECKS: dict[str, _Check] = {
+    "string": _text,
+    "list": _list_of(_text),
+    "date": lambda value: type(value) is dt.date,
+    "integer": lambda value: type(value) is int,
+    "number": lambda value: type(value) is float or (type(value) is int and abs(value) < 2**53),
+    "boolean": lambda value: type(value) is bool,
+}
+
+
+@lru_cache(maxsize=8)
+def _plain_profile(
+    cancer_types: tuple[str, ...], languages: tuple[str, ...], extra: tuple[tuple[str, str], ...]
+) -> dict[str, tuple[_Check, bool]]:
+    """Field name -> (a test of plainly valid values, required), in the model's field order."""
+    cancer = _one_of(cancer_types) if cancer_types else _text
+    fields: dict[str, tuple[_Check, bool]] = {
+        "title": (_non_blank, True),
+        "url": (_url, True),
+        "source": (_non_blank, True),
+        "sourceType": (_matches(r"[0-9]{2}_[a-z0-9_]+"), True),
+        "audienceLevel": (_one_of(AUDIENCE), True),
+        "language": (_one_of(languages) if languages else _text, True),
+        "cancerTypes": (_list_of(cancer, at_least=1), True),
+        "tags": (_list_of(_text), True),
+        "citation": (_text, True),
+        "license": (_one_of(LICENSES), True),
+        "status": (_one_of(STATUSES), True),
+        "version": (_matches(r"v[0-9]+"), True),
+        "lastReviewed": (_day, True),
+        "reviewFrequency": (_one_of(FREQUENCIES), True),
+        "reviewedBy": (_list_of(_reviewer, at_least=1), True),
+    }
+    for name, type_name in extra:
+        fields[name] = (_optional(_EXTRA_CHECKS[type_name]), False)
+    return fields
+
+
+def _optional(check: _Check) -> _Check:
+    return lambda value: value is None or check(value)
+
+
+def _plain_problems(
+    data: dict[str, object], packs: RulePacks, extra: tuple[tuple[str, str], ...] = ()
+) -> list[FieldProblem] | None:
+    """The problems of `data` when it is plainly valid but for missing keys; None otherwise."""
+    profile = _plain_profile(tuple(packs.cancer_types), tuple(sorted(packs.languages)), extra)
+    if type(data) is not dict:
+        return None
+    for key, value in data.items():
+        field = profile.get(key) if type(key) is str else None
+        if field is None or not field[0](value):
+            return None
+    return [
+        FieldProblem((name,), f"required key `{name}` is missing", "missing")
+        for name, (_, required) in profile.items()
+        if required and name not in data
+    ]
+
+
 def validate(
     data: dict[str, object], packs: RulePacks, extra: tuple[tuple[str, str], ...] = ()
 ) -> list[FieldProblem]:
     """Every field problem in `data`, worded for a medical editor, one per problem."""
+    plain = _plain_problems(data, packs, extra)
+    if plain is not None:
+        return plain
+    return _model_problems(data, packs, extra)
+
+
+def _model_problems(
+    data: dict[str, object], packs: RulePacks, extra: tuple[tuple[str, str], ...] = ()
+) -> list[FieldProblem]:
+    """`validate` by the pydantic model: every value, and the model's errors reworded."""
+    from pydantic import ValidationError
+
     model = model_for(packs, extra)
     try:
         model.model_validate(data)
@@ -247,6 +403,8 @@ def validate(
         problems.append(FieldProblem(loc, _message(loc, err, packs), "invalid"))
     # A misspelled key is ONE finding at its own line, not also a missing-key finding.
     for name in unknown:
+        import difflib  # only here: a page with an unknown key is rare
+
         close = difflib.get_close_matches(name, [*missing, *known], n=1, cutoff=0.75)
         if not close:
             lowered = {k.lower(): k for k in known}

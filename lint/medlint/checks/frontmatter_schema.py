@@ -46,6 +46,11 @@ class FrontmatterSchema(Rule):
     summary = "frontmatter field is missing, unknown or invalid"
     fix = "sometimes"
 
+    def prepare(self, ctx: Context) -> None:
+        # Builds the profile model (importing pydantic) once, before workers fork; otherwise the
+        # first page with frontmatter builds it. It is cached in `schema`, not kept on the rule.
+        schema.model_for(ctx.packs, ctx.schema_extra)
+
     def check(self, doc: Document, ctx: Context) -> Iterator[Finding]:
         fm = doc.frontmatter
         if fm is None or fm.data is None:
