@@ -228,25 +228,28 @@ def run_check(
         hit = runmemo.load(memo, files)
         if hit is not None:
             return RunResult(findings=hit.findings, files=hit.files, pages=hit.pages)
-    decoded: list[tuple[FileResult, PageInfo]] = []
+    from medlint.linkphase import LinkPhase
+
+    out = RunResult(findings=[], files=len(items))
+    # Pages are judged and finalized as they arrive, in whatever order workers finish them;
+    # everything is sorted at the end, so the output does not depend on that order.
+    phase = LinkPhase((item.display for item in items), settings, config, options, out)
     total = len(items)
     shared: dict[tuple[str, ...], frozenset[str]] = {}
     for display, payload in _payloads(items, settings, store, options.jobs):
-        decoded.append(_decode(display, payload, remote, shared))
+        result, info = _decode(display, payload, remote, shared)
+        out.pages.append(info)
+        if phase.add(result) and (result.findings or result.suppressions):
+            out.findings.extend(finalize(result, settings))
         if options.progress is not None:
-            options.progress(len(decoded), total)
+            options.progress(len(out.pages), total)
     del shared
-    decoded.sort(key=lambda pair: pair[0].path)
-    results = [result for result, _ in decoded]
-    out = RunResult(findings=[], files=len(items), pages=[page for _, page in decoded])
-    del decoded
-    from medlint.linkphase import link_phase
-
-    observed = link_phase(results, settings, config, options, out)
-    for result in results:
+    for result in phase.finish():
         if result.findings or result.suppressions:
             out.findings.extend(finalize(result, settings))
+    out.pages.sort(key=lambda page: page.path)
     out.findings.sort(key=Finding.sort_key)
+    observed = phase.observed
     if memo is not None and store is not None:
         _remember(memo, items, store, observed, out)
     return out

@@ -14,7 +14,7 @@ from __future__ import annotations
 import difflib
 import os
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Container, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
@@ -27,7 +27,7 @@ from medlint.registry import Context, Rule, register
 from medlint.runmemo import Observed, listing
 
 if TYPE_CHECKING:
-    from medlint.engine import FileResult, Settings
+    from medlint.engine import FileResult
 
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
 _MARKDOWN = (".md", ".markdown")
@@ -118,8 +118,9 @@ class LocalFiles:
 
     def __init__(self, cwd: Path | None = None) -> None:
         self.cwd = (cwd or Path.cwd()).resolve()
+        self.cwd_str = str(self.cwd)
         self._listings: dict[str, frozenset[str] | None] = {}
-        self._roots: dict[str, Path] = {}
+        self._roots: dict[str, str] = {}
         self._anchors: dict[str, frozenset[str] | None] = {}
         # A run asks about the same folders and pages thousands of times (every page of a
         # section links to its neighbours): each answer is worked out once.
@@ -137,29 +138,37 @@ class LocalFiles:
             self.observed.folders[folder] = None if found is None else found[1]
         return self._listings[folder]
 
-    def root_of(self, page: Path) -> Path:
-        """The nearest folder above `page` holding `.git`; the working folder otherwise."""
-        folder = str(page.parent)
+    def root_of(self, folder: str) -> str:
+        """The nearest folder at or above `folder` (absolute) holding `.git`; else the working
+        folder."""
         if folder in self._roots:
             return self._roots[folder]
-        found = self.cwd
-        for candidate in [page.parent, *page.parent.parents]:
+        found = str(self.cwd)
+        candidate = folder
+        while True:
             probe = os.path.join(candidate, ".git")
             exists = os.path.exists(probe)
             self.observed.probes[probe] = exists
             if exists:
                 found = candidate
                 break
+            parent = os.path.dirname(candidate)
+            if parent == candidate:
+                break
+            candidate = parent
         self._roots[folder] = found
         return found
 
     def kind(self, path: str) -> str | None:
         """ "file" or "dir" when `path` exists with exactly this spelling; None otherwise."""
-        norm = os.path.normpath(path)
         try:
-            return self._kinds[norm]
+            return self._kinds[path]
         except KeyError:
             pass
+        norm = os.path.normpath(path)
+        if norm != path:
+            self._kinds[path] = self.kind(norm)
+            return self._kinds[path]
         parent, name = os.path.split(norm)
         found: str | None
         if not name:
@@ -224,43 +233,77 @@ def _read_anchors(path: str) -> frozenset[str] | None:
     return frozenset(Document(path, decoded.text).body.anchors)
 
 
+def _split_target(target: str) -> tuple[str, str]:
+    """(path, fragment) of a relative link target, as `urlsplit` gives them.
+
+    The link phase splits tens of thousands of targets; for the plain ones (no scheme, no
+    `//`, which the caller has ruled out, and none of the tab or line breaks urlsplit deletes)
+    two `partition`s give exactly urlsplit's path and fragment at a tenth of its cost.
+    """
+    if "\t" in target or "\r" in target or "\n" in target:
+        parts = urlsplit(target)
+        return parts.path, parts.fragment
+    head, _, fragment = target.partition("#")
+    return head.partition("?")[0], fragment
+
+
+# A link into another page of the run whose headings are not known yet: judged at the end.
+Later = tuple[Link, str, str, str]  # (link, path as written, fragment, resolved file)
+
+
 def local_link_findings(doc: Document, rule: Rule, files: LocalFiles) -> list[Finding]:
     """Findings for links to files: missing files (case-sensitive) and missing anchors there."""
-    page = Path(doc.path)
-    if not page.is_absolute():
-        page = files.cwd / page
+    return _judge(doc, rule, files, ())[0]
+
+
+def _judge(
+    doc: Document, rule: Rule, files: LocalFiles, waiting: Container[str]
+) -> tuple[list[Finding], list[Later]]:
+    """`local_link_findings`, but links into pages in `waiting` (normalised absolute paths of
+    pages of the run not parsed yet) are handed back for later instead of read from disk."""
+    page = os.path.join(files.cwd_str, doc.path)  # `doc.path` may be absolute: join keeps it
+    folder = os.path.dirname(page)
     out: list[Finding] = []
+    later: list[Later] = []
     origin: str | None = None
     origin_known = False
     for link in doc.body.links:
         target = link.target.strip()
         if not target or target.startswith(("#", "//")) or _SCHEME.match(target):
             continue
-        parts = urlsplit(target)
-        path = unquote(parts.path)
+        raw_path, fragment = _split_target(target)
+        path = unquote(raw_path)
         if not path:
             continue
         if path.startswith("/"):
-            root = files.root_of(page)
+            root = files.root_of(folder)
             resolved = files.resolve(os.path.join(root, path.lstrip("/")))
         else:
-            resolved = files.resolve(os.path.join(page.parent, path))
+            resolved = files.resolve(os.path.join(folder, path))
         if resolved is None:
             if not origin_known:
                 origin, origin_known = page_origin(doc), True
             out.append(_missing(doc, rule, link, target, origin))
-        elif parts.fragment and resolved.endswith(_MARKDOWN):
-            anchors = files.anchors(resolved)
-            if anchors is not None and _fragment_missing(parts.fragment, anchors):
-                out.append(
-                    rule.finding(
-                        doc,
-                        doc.span(link.start, link.end),
-                        f"`#{parts.fragment}` matches no heading or anchor of `{path}`"
-                        + _suggest(parts.fragment, anchors),
-                    )
-                )
-    return out
+        elif fragment and resolved.endswith(_MARKDOWN):
+            if waiting and os.path.normpath(resolved) in waiting:
+                later.append((link, path, fragment, resolved))
+                continue
+            found = _fragment_finding(doc, rule, files, (link, path, fragment, resolved))
+            if found is not None:
+                out.append(found)
+    return out, later
+
+
+def _fragment_finding(doc: Document, rule: Rule, files: LocalFiles, item: Later) -> Finding | None:
+    link, path, fragment, resolved = item
+    anchors = files.anchors(resolved)
+    if anchors is None or not _fragment_missing(fragment, anchors):
+        return None
+    return rule.finding(
+        doc,
+        doc.span(link.start, link.end),
+        f"`#{fragment}` matches no heading or anchor of `{path}`" + _suggest(fragment, anchors),
+    )
 
 
 def _missing(doc: Document, rule: Rule, link: Link, target: str, origin: str | None) -> Finding:
@@ -299,18 +342,47 @@ def disk_check(rule: Rule, files: LocalFiles) -> Callable[[Document], list[Findi
     return check
 
 
-def run_phase(results: list[FileResult], settings: Settings) -> Observed:
-    """The link phase's local part: file links of every page of the run, against the disk.
+class RunLinks:
+    """The link phase's local part, page by page as a run's pages arrive.
 
-    Returns what it read from the disk besides the pages (see `runmemo`)."""
-    rule = settings.rule(RelativeLink.name)
-    if rule is None:
-        return Observed()
-    files = LocalFiles()
-    for result in results:  # Every page of the run: their anchors need no second read.
+    A page's file links are judged as soon as the page comes back from its worker (or the
+    cache), while other pages are still being checked, and the page is let go: nothing of the
+    run is held for a phase at the end. Only a link into another page of the run that has not
+    arrived yet waits, with its page, for `finish`, because that page's headings come with it.
+    """
+
+    def __init__(self, rule: Rule, pages: Iterable[str]) -> None:
+        self.rule = rule
+        self.files = LocalFiles()
+        # Pages of the run not arrived yet, as keys of `known_anchors`.
+        self._waiting = {self.key(display) for display in pages}
+        self._later: list[tuple[FileResult, list[Later]]] = []
+
+    def key(self, display: str) -> str:
+        return os.path.normpath(os.path.join(self.files.cwd_str, display))
+
+    def add(self, result: FileResult) -> bool:
+        """Judge this page's file links; False when some must wait for `finish`."""
+        key = self.key(result.path)
+        self._waiting.discard(key)
+        # A page that could not be read has no headings to offer: links into it read the disk.
         if not any(f.rule == "unreadable-file" for f in result.findings):
-            files.known_anchors[os.path.normpath(files.cwd / result.path)] = result.anchors
-    for result in results:
-        if result.document is not None:
-            result.findings.extend(local_link_findings(result.document, rule, files))
-    return files.observed
+            self.files.known_anchors[key] = result.anchors
+        if result.document is None:
+            return True
+        found, later = _judge(result.document, self.rule, self.files, self._waiting)
+        result.findings.extend(found)
+        if later:
+            self._later.append((result, later))
+            return False
+        return True
+
+    def finish(self) -> list[FileResult]:
+        """Judge the links that waited; the pages they belong to."""
+        for result, later in self._later:
+            assert result.document is not None
+            for item in later:
+                found = _fragment_finding(result.document, self.rule, self.files, item)
+                if found is not None:
+                    result.findings.append(found)
+        return [result for result, _ in self._later]

@@ -1,0 +1,66 @@
+"""The link phase judges pages as they arrive; links into pages not arrived yet wait.
+
+Whatever order pages come back in (workers finish in any order), a link into another page's
+heading must be judged against that page's headings, and each page reported exactly once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from pathlib import Path
+
+import pytest
+
+from medlint.config import load_config
+from medlint.engine import build_settings
+from medlint.runner import RunOptions, collect, run_check
+from tests.conftest import TODAY, VALID_PAGE
+
+
+@pytest.fixture
+def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    for i in range(6):
+        links = "\n".join(
+            [
+                f"[next](../b/p{(i + 1) % 6}.md#dosing)",  # a heading every b page has
+                f"[gone](../b/p{(i + 2) % 6}.md#no-such-heading)",
+                "[bad](../b/unreadable.md#dosing)",
+                f"[self](p{i}.md#side-effects)",
+            ]
+        )
+        (tmp_path / "a" / f"p{i}.md").write_text(
+            VALID_PAGE + f"\n## Side effects\n\n{links}\n", encoding="utf-8"
+        )
+        (tmp_path / "b" / f"p{i}.md").write_text(
+            VALID_PAGE + f"\n## Dosing\n\n[back](../a/p{i}.md#side-efects)\n", encoding="utf-8"
+        )
+    (tmp_path / "b" / "unreadable.md").write_bytes(b"# Dosing\n\xff\xfe not UTF-8\n")
+    return tmp_path
+
+
+def _findings(folder: Path, seed: int | None) -> list[tuple[str, int, str]]:
+    loaded = load_config(None, folder)
+    when = dt.date.fromisoformat(TODAY)
+    settings = build_settings(loaded.config, config_root=loaded.root, today=when)
+    items = collect([Path(".")], folder, loaded.config, loaded.root)
+    if seed is not None:
+        random.Random(seed).shuffle(items)
+    run = run_check(items, settings, loaded.config, RunOptions(offline=True, no_cache=True, jobs=1))
+    return [(f.path, f.span.line, f.message) for f in run.findings if f.rule == "relative-link"]
+
+
+def test_links_into_pages_in_any_order_are_judged_alike(site: Path) -> None:
+    reference = _findings(site, None)
+    for seed in range(8):
+        assert _findings(site, seed) == reference
+    messages = [m for _, _, m in reference]
+    # Each a page reports its missing heading once, and nothing for the heading that exists.
+    assert sum("#no-such-heading" in m for m in messages) == 6
+    assert not any("#dosing" in m for m in messages)  # the unreadable page is not judged
+    assert not any(m.startswith("`#side-effects`") for m in messages)
+    # Links from b into a (often arriving before a) are judged against a's headings.
+    assert sum("`#side-efects`" in m and "did you mean `#side-effects`" in m for m in messages) == 6
