@@ -123,6 +123,10 @@ def parse(text: str, fm: Frontmatter) -> None:
     if not source.strip():
         fm.data = {}
         return
+    simple = _simple_block(source, base)
+    if simple is not None:
+        fm.data, fm.positions = simple
+        return
     try:
         node = yaml.compose(source, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
@@ -162,6 +166,180 @@ def parse(text: str, fm: Frontmatter) -> None:
     assert isinstance(value, dict)
     fm.data = value
     fm.positions = walker.positions
+
+
+# The plain block YAML nearly every frontmatter is written in (`key: value` lines, `- item`
+# lists, plain or simply quoted scalars) is read by `_simple_block` without libyaml: composing
+# nodes, resolving each scalar's tag in Python and walking the nodes cost about 0.3 ms a page,
+# more than parsing the page's Markdown. Anything outside that subset goes to the full path, so
+# the reader only has to be exact on what it accepts; tests compare the two on generated blocks.
+#
+# Characters the reader refuses anywhere: everything YAML does not print or treats specially
+# (tabs, the line breaks only YAML 1.1 has: NEL, LS and PS, a BOM, control characters,
+# surrogates), `#` (a comment, or part of a value: the full path tells), and a lone CR.
+_NOT_SIMPLE = re.compile(
+    '[^\n\r -"$-~\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]|\r(?!\n)'
+)
+# A top-level key (plain, short: libyaml refuses a key over 1024 characters) and its colon.
+_SIMPLE_KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_-]{0,127}):(?: |$)")
+# Characters a plain scalar cannot start with (indicators), or that the reader leaves to libyaml.
+_INDICATORS = frozenset("-?:,[]{}#&*!|>%@`")
+_NOT_READ = object()  # a scalar the simple reader does not read
+# The first characters the loader's implicit resolvers are keyed by; a plain scalar starting
+# with any other is a string (unless a resolver is keyed by None: it would apply to all).
+_RESOLVED_FIRST = frozenset(k for k in _Loader.yaml_implicit_resolvers if k is not None)
+_RESOLVE_ALL = None in _Loader.yaml_implicit_resolvers
+
+
+def _simple_block(
+    source: str, base: int
+) -> tuple[dict[str, YamlValue], dict[KeyPath, Located]] | None:
+    """Values and positions of a plain block mapping, exactly as compose and `_Walker` give
+    them; None for anything else (the caller then takes the full path).
+
+    Accepted: lines `key: scalar`, `key:` (null) and `key:` followed by `- scalar` items at one
+    indentation, blank lines anywhere; a scalar is plain, single-quoted or double-quoted on one
+    line, without escapes. A plain scalar's tag is resolved by PyYAML's own resolver table and
+    anything but a string is built by PyYAML's constructor, as the full path does. Where libyaml
+    marks a node: a list ends where the next key starts (or at the end of the block), a null
+    value is empty just after its colon.
+    """
+    if _NOT_SIMPLE.search(source) is not None:
+        return None
+    lines = source.split("\n")
+    starts = []
+    offset = 0
+    for line in lines:
+        starts.append(offset)
+        offset += len(line) + 1
+    if source.find("\r") >= 0:
+        lines = [line[:-1] if line.endswith("\r") else line for line in lines]
+    data: dict[str, YamlValue] = {}
+    positions: dict[KeyPath, Located] = {}
+    count = len(lines)
+    i = 0
+    while i < count:
+        line = lines[i]
+        if not line.strip(" "):
+            i += 1
+            continue
+        m = _SIMPLE_KEY.match(line)
+        if m is None:
+            return None
+        key = m.group(1)
+        if key in data:
+            return None  # the full path words the duplicate
+        at = base + starts[i]
+        key_start, key_end = at, at + len(key)
+        rest = m.end()
+        vs = len(line) - len(line[rest:].lstrip(" "))
+        i += 1
+        if vs < len(line):
+            scalar = _simple_scalar(line, vs)
+            if scalar is None:
+                return None
+            positions[(key,)] = Located(key_start, key_end, at + vs, at + scalar[1])
+            data[key] = scalar[0]
+            continue
+        # `key:` alone: a list below it, or null.
+        j = i
+        while j < count and not lines[j].strip(" "):
+            j += 1
+        if j == count or lines[j][0] not in " -":
+            value = _plain("")
+            if value is _NOT_READ:
+                return None
+            positions[(key,)] = Located(key_start, key_end, key_end + 1, key_end + 1)
+            data[key] = value
+            continue
+        first = lines[j]
+        indent = len(first) - len(first.lstrip(" "))
+        seq_start = base + starts[j] + indent  # the first `-`
+        items: list[YamlValue] = []
+        spans: list[tuple[int, int]] = []
+        while j < count:
+            line = lines[j]
+            if not line.strip(" "):
+                j += 1
+                continue
+            if line[0] != " " and line[0] != "-":
+                break  # the next key
+            if not line.startswith("- ", indent) or (indent and line[:indent].strip(" ")):
+                return None  # another indentation, a nested block or a syntax error
+            vs = len(line) - len(line[indent + 2 :].lstrip(" "))
+            if vs == len(line):
+                return None  # an empty item
+            scalar = _simple_scalar(line, vs)
+            if scalar is None:
+                return None
+            at = base + starts[j]
+            items.append(scalar[0])
+            spans.append((at + vs, at + scalar[1]))
+            j += 1
+        end = base + (starts[j] if j < count else len(source))
+        positions[(key,)] = Located(key_start, key_end, seq_start, end)
+        for n, (s, e) in enumerate(spans):
+            positions[(key, n)] = Located(s, s, s, e)
+        data[key] = items
+        i = j
+    return data, positions
+
+
+def _simple_scalar(line: str, vs: int) -> tuple[YamlValue, int] | None:
+    """The scalar starting at line[vs] and where it ends; None if the reader leaves it alone.
+
+    The scalar must be all that is left of the line (trailing spaces aside), as it is in a
+    block mapping or list of one-line values: anything after it is a syntax error, a comment
+    or a nested collection, which the full path reports or reads.
+    """
+    c = line[vs]
+    if c in "'\"":
+        close = line.find(c, vs + 1)
+        if close < 0 or line[close + 1 :].strip(" "):
+            return None  # unclosed, multi-line, `''` escapes or text after the quote
+        value = line[vs + 1 : close]
+        if c == '"' and "\\" in value:
+            return None  # escapes
+        return value, close + 1
+    if c in _INDICATORS:
+        return None
+    text = line[vs:].rstrip(" ")
+    if ": " in text or text.endswith(":"):
+        return None  # a nested mapping, or a syntax error
+    plain = _plain(text)
+    if plain is _NOT_READ:
+        return None
+    return plain, vs + len(text)
+
+
+def _plain(text: str) -> YamlValue:
+    """A plain scalar's value, as the resolver and the walker's constructor make it."""
+    if text[:1] not in _RESOLVED_FIRST and not _RESOLVE_ALL:
+        return text  # no implicit tag can start with this character: a string
+    tag: str = _resolver().resolve(yaml.ScalarNode, text, (True, False))  # type: ignore[no-untyped-call]
+    if tag == "tag:yaml.org,2002:str":
+        return text
+    if tag not in _CORE_TAGS:
+        return _NOT_READ
+    constructor = _Walker._constructor
+    try:
+        value: YamlValue = constructor.construct_object(yaml.ScalarNode(tag, text))
+    except Exception:  # the full path decides what an unreadable value means
+        return _NOT_READ
+    finally:
+        constructor.constructed_objects.clear()
+        constructor.recursive_objects.clear()
+    return value
+
+
+_RESOLVER: list[yaml.resolver.BaseResolver] = []
+
+
+def _resolver() -> yaml.resolver.BaseResolver:
+    """The loader's resolver (its tables, with anything added to them), made on first use."""
+    if not _RESOLVER:
+        _RESOLVER.append(_Loader(""))
+    return _RESOLVER[0]
 
 
 def _nesting_problem(source: str) -> tuple[str, int] | None:
