@@ -12,8 +12,9 @@ from __future__ import annotations
 import bisect
 import re
 import unicodedata
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Literal
 
 import pyromark
@@ -45,6 +46,7 @@ _HTML_ID = re.compile(
     r"<[a-z]" + _IN_TAG + r"""\s(?:id|name)\s*=\s*["']([^"']+)["']""", re.IGNORECASE
 )
 _NOT_SLUG = re.compile(r"[^a-z0-9_ -]")
+_LEVELS = {f"H{n}": n for n in range(1, 7)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,8 +87,12 @@ class ParsedBody:
     comments: list[Comment] = field(default_factory=list)
 
 
+@lru_cache(maxsize=4096)
 def github_slug(text: str) -> str:
-    """GitHub's heading anchor: lower-case, punctuation dropped, spaces to hyphens."""
+    """GitHub's heading anchor: lower-case, punctuation dropped, spaces to hyphens.
+
+    Cached: the pages of a site repeat the same few headings ("Side effects") over and over.
+    """
     if text.isascii():  # The same rule for ASCII, in C: only a-z, 0-9, `_`, space and `-` stay.
         return _NOT_SLUG.sub("", text.strip().lower()).replace(" ", "-")
     out = []
@@ -100,7 +106,8 @@ def github_slug(text: str) -> str:
 
 def parse_body(text: str, base: int) -> ParsedBody:
     """Parse `text` (the document after its frontmatter), which starts at offset `base`."""
-    to_char = ByteToChar(text)
+    utf8 = text.encode("utf-8", "surrogatepass")
+    to_char = ByteToChar(text, utf8)
     out = ParsedBody()
     heading_level = 0
     heading_start = 0
@@ -108,11 +115,9 @@ def parse_body(text: str, base: int) -> ParsedBody:
     slug_counts: dict[str, int] = {}
     link_depth = 0
     in_code_block = False
-    utf8 = text.encode("utf-8", "surrogatepass")
     url_marks = b"://" in utf8 or b"www." in utf8
-
-    def chars(r: Mapping[str, int]) -> tuple[int, int]:
-        return to_char(r["start"]), to_char(r["end"])
+    links = out.links
+    code = out.code
 
     # pyromark's event union is a deep nest of TypedDicts; inside this loop we read it as the
     # plain JSON-like data it is. Nothing of it leaves this module untyped.
@@ -122,85 +127,79 @@ def parse_body(text: str, base: int) -> ParsedBody:
     # written over several lines (a suppression with its reason below it) is one comment.
     block: list[int] = []  # [first byte, end byte] of the HTML block lines gathered so far
 
-    def flush_block() -> None:
+    # A page has about a hundred events, most of them text, paragraph and list boundaries that
+    # need nothing: each event is told apart by its one key, the common ones first.
+    for event, rng in events:
         if block:
+            if (
+                type(event) is dict
+                and "Html" in event
+                and utf8[block[1] : rng["start"]].strip(b"\r") == b""
+            ):
+                block[1] = rng["end"]
+                continue
             s, e = to_char(block[0]), to_char(block[1])
             _html(text, s, text[s:e], base, out)
             block.clear()
-
-    for event, rng in events:
-        if isinstance(event, dict) and "Html" in event:
-            if block and utf8[block[1] : rng["start"]].strip(b"\r") == b"":
-                block[1] = rng["end"]
-            else:
-                flush_block()
-                block[:] = [rng["start"], rng["end"]]
-            continue
-        flush_block()
-        if isinstance(event, dict):
-            if "Text" in event:
-                if heading_level:
-                    heading_text.append(event["Text"])
-                # Only text holding `://` or `www.` can hold a bare URL. UTF-8 keeps ASCII bytes
-                # as they are, so the byte range tells without converting offsets.
-                if (
-                    not link_depth
-                    and not in_code_block
-                    and url_marks
-                    and (
-                        utf8.find(b"://", rng["start"], rng["end"]) >= 0
-                        or utf8.find(b"www.", rng["start"], rng["end"]) >= 0
-                    )
-                ):
-                    s, _ = chars(rng)
-                    _bare_urls(text, s, to_char(rng["end"]), base, out)
-            elif "Code" in event:
-                s, e = chars(rng)
-                out.code.append((base + s, base + e))
-                if heading_level:
-                    heading_text.append(event["Code"])
-            elif "Start" in event:
-                start = event["Start"]
-                if isinstance(start, dict):
-                    if "Heading" in start:
-                        heading_level = int(start["Heading"]["level"][1:])
-                        heading_start = to_char(rng["start"])
-                        heading_text = []
-                    elif "Link" in start or "Image" in start:
-                        link_depth += 1
-                        info = start.get("Link") or start["Image"]
-                        _link(text, chars(rng), info, "Image" in start, base, out)
-                    elif "CodeBlock" in start:
-                        s, e = chars(rng)
-                        out.code.append((base + s, base + e))
-                        in_code_block = True
-            elif "End" in event:
-                end = event["End"]
-                if end in ("Link", "Image"):
-                    link_depth -= 1
-                elif end == "CodeBlock":
-                    in_code_block = False
-                elif isinstance(end, dict) and "Heading" in end and heading_level:
-                    title = "".join(heading_text)
-                    slug = github_slug(title)
-                    n = slug_counts.get(slug, 0)
-                    slug_counts[slug] = n + 1
-                    if n:
-                        slug = f"{slug}-{n}"
-                    out.anchors.add(slug)
-                    s = heading_start
-                    e = to_char(rng["end"])
-                    # The heading's range includes its line break; the span should not.
-                    while e > s and text[e - 1] in "\r\n":
-                        e -= 1
-                    out.headings.append(
-                        Heading(heading_level, title.strip(), slug, base + s, base + e)
-                    )
-                    heading_level = 0
-            elif "InlineHtml" in event:
-                s, _ = chars(rng)
-                _html(text, s, event["InlineHtml"], base, out)
-    flush_block()
+        if type(event) is not dict:
+            continue  # SoftBreak, HardBreak, Rule
+        if "Text" in event:
+            if heading_level:
+                heading_text.append(event["Text"])
+            # Only text holding `://` or `www.` can hold a bare URL. UTF-8 keeps ASCII bytes
+            # as they are, so the byte range tells without converting offsets.
+            if url_marks and not link_depth and not in_code_block:
+                b0, b1 = rng["start"], rng["end"]
+                if utf8.find(b"://", b0, b1) >= 0 or utf8.find(b"www.", b0, b1) >= 0:
+                    _bare_urls(text, to_char(b0), to_char(b1), base, out)
+        elif "Start" in event:
+            start = event["Start"]
+            if type(start) is dict:
+                if "Heading" in start:
+                    level = start["Heading"]["level"]
+                    heading_level = _LEVELS.get(level) or int(level[1:])
+                    heading_start = to_char(rng["start"])
+                    heading_text = []
+                elif "Link" in start or "Image" in start:
+                    link_depth += 1
+                    info = start.get("Link") or start["Image"]
+                    s, e = to_char(rng["start"]), to_char(rng["end"])
+                    _link(text, s, e, info, "Image" in start, base, links)
+                elif "CodeBlock" in start:
+                    code.append((base + to_char(rng["start"]), base + to_char(rng["end"])))
+                    in_code_block = True
+        elif "End" in event:
+            end = event["End"]
+            if end in ("Link", "Image"):  # (a tuple: `end` may be a dict)
+                link_depth -= 1
+            elif end == "CodeBlock":
+                in_code_block = False
+            elif heading_level and type(end) is dict and "Heading" in end:
+                title = "".join(heading_text)
+                slug = github_slug(title)
+                n = slug_counts.get(slug, 0)
+                slug_counts[slug] = n + 1
+                if n:
+                    slug = f"{slug}-{n}"
+                out.anchors.add(slug)
+                s = heading_start
+                e = to_char(rng["end"])
+                # The heading's range includes its line break; the span should not.
+                while e > s and text[e - 1] in "\r\n":
+                    e -= 1
+                out.headings.append(Heading(heading_level, title.strip(), slug, base + s, base + e))
+                heading_level = 0
+        elif "Html" in event:
+            block[:] = [rng["start"], rng["end"]]
+        elif "Code" in event:
+            code.append((base + to_char(rng["start"]), base + to_char(rng["end"])))
+            if heading_level:
+                heading_text.append(event["Code"])
+        elif "InlineHtml" in event:
+            _html(text, to_char(rng["start"]), event["InlineHtml"], base, out)
+    if block:
+        s, e = to_char(block[0]), to_char(block[1])
+        _html(text, s, text[s:e], base, out)
 
     definitions: Any = pyromark.reference_definitions(text, options=_OPTIONS)
     for info in definitions.values():
@@ -219,26 +218,33 @@ def parse_body(text: str, base: int) -> ParsedBody:
 
 
 def _link(
-    text: str, rng: tuple[int, int], info: dict[str, str], image: bool, base: int, out: ParsedBody
+    text: str, s: int, e: int, info: dict[str, str], image: bool, base: int, links: list[Link]
 ) -> None:
     kind = info["link_type"]
     dest = info["dest_url"]
-    s, e = rng
-    raw = text[s:e]
     if kind == "Inline":
+        raw = text[s:e]
         last = None
-        for end in _dest_ends(raw, "](", dest):
-            last = end
+        opener = raw.find("](")
+        after = raw[opener + 2 : opener + 3]
+        if opener >= 0 and after != "<" and not after.isspace() and raw.find("](", opener + 2) < 0:
+            # The usual `[text](dest)`: one opener, the destination right after it (no space,
+            # no `<`), where `_dest_ends` has a single place to try.
+            if raw.startswith(dest, opener + 2):
+                last = opener + 2 + len(dest)
+        else:
+            for found in _dest_ends(raw, "](", dest):
+                last = found
         link_kind: LinkKind = "image" if image else "inline"
         if last is not None:
             d0 = s + last - len(dest)
-            out.links.append(Link(link_kind, dest, base + d0, base + d0 + len(dest), True))
+            links.append(Link(link_kind, dest, base + d0, base + d0 + len(dest), True))
         else:
-            out.links.append(Link(link_kind, dest, base + s, base + e, False))
+            links.append(Link(link_kind, dest, base + s, base + e, False))
     elif kind == "Autolink":
-        i = raw.find(dest)
+        i = text.find(dest, s, e)
         if i >= 0:
-            out.links.append(Link("autolink", dest, base + s + i, base + s + i + len(dest), True))
+            links.append(Link("autolink", dest, base + i, base + i + len(dest), True))
     # Reference, Collapsed and Shortcut links point at a definition, reported once at its place.
 
 

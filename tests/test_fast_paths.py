@@ -1,0 +1,68 @@
+"""Shortcuts taken for speed give what the plain computation gives.
+
+Each shortcut here replaced a slower computation on the per-page path of a cold check; these
+tests hold them to the plain definition on generated input, so a later change cannot make
+them drift from it.
+"""
+
+from __future__ import annotations
+
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from medlint.markdown import Link, _dest_ends, _link
+from medlint.text import ByteToChar
+
+CHARS = st.sampled_from(["a", " ", "\n", "é", "°", "€", "😀", "\ud800", "中", "\x80", "]", "("])
+
+
+def _reference_char(text: str, byte_offset: int) -> int:
+    """How many characters start before `byte_offset` (inside a character: the one after it);
+    past the end, one character a byte."""
+    size = len(text.encode("utf-8", "surrogatepass"))
+    if byte_offset > size:
+        return len(text) + byte_offset - size
+    count = 0
+    position = 0
+    for ch in text:
+        if position >= byte_offset:
+            break
+        count += 1
+        position += len(ch.encode("utf-8", "surrogatepass"))
+    return count
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(CHARS, max_size=30).map("".join), st.randoms(use_true_random=False))
+def test_byte_offsets_convert_in_any_order(text: str, rnd: object) -> None:
+    utf8 = text.encode("utf-8", "surrogatepass")
+    offsets = list(range(len(utf8) + 3))
+    rnd.shuffle(offsets)  # type: ignore[attr-defined]
+    for to_char in (ByteToChar(text), ByteToChar(text, utf8)):
+        for offset in offsets:
+            assert to_char(offset) == _reference_char(text, offset)
+
+
+DEST = st.sampled_from(["", "a", "x.md", "](", "a](b", "<a>", " a", "a b", "\u00a0"])
+RAW_PART = st.sampled_from(["[", "]", "(", ")", "](", "<", " ", "\u00a0", "\t", "a", "x.md", "b"])
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(RAW_PART, max_size=10).map("".join), DEST, st.booleans())
+def test_inline_link_target_is_the_last_regex_match(raw: str, dest: str, image: bool) -> None:
+    """`_link` finds the destination where the last match of `](\\s*<?dest` ends, as the
+    generic `_dest_ends` and the regex it replaced do."""
+    text = "pre " + raw + " post"
+    links: list[Link] = []
+    _link(text, 4, 4 + len(raw), {"link_type": "Inline", "dest_url": dest}, image, 100, links)
+    pattern = re.compile(r"\]\(\s*<?" + re.escape(dest))
+    ends = [m.end() for m in pattern.finditer(raw)]
+    assert list(_dest_ends(raw, "](", dest)) == ends
+    (link,) = links
+    if ends:
+        start = 100 + 4 + ends[-1] - len(dest)
+        assert (link.start, link.end, link.exact) == (start, start + len(dest), True)
+    else:
+        assert (link.start, link.end, link.exact) == (104, 104 + len(raw), False)
