@@ -238,3 +238,15 @@ def test_only_a_few_memos_are_kept(corpus: Path) -> None:
         _age(corpus)
         _run(corpus)
     assert len(list(corpus.glob(".medlint_cache/results/*/runs/*.bin"))) == runmemo.KEEP
+
+
+def test_changes_above_the_working_folder_do_not_undo_it(
+    corpus: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Folders above the working folder (/tmp, a home folder) change all the time; links
+    are judged below it, so those listings are never read nor watched."""
+    calls = Calls(monkeypatch)
+    _run(corpus)
+    (corpus.parent / f"{corpus.name}-neighbour.txt").write_text("x", encoding="utf-8")
+    _run(corpus)
+    assert calls.take() == 1

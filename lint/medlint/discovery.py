@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pathspec
+if TYPE_CHECKING:
+    import pathspec
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 ALWAYS_SKIPPED = frozenset(
@@ -37,11 +38,39 @@ ALWAYS_SKIPPED = frozenset(
 )
 
 
-@dataclass(frozen=True, slots=True)
 class Discovered:
-    path: Path  # absolute
-    display: str  # as the user names it
-    error: str | None = None  # a folder that could not be listed
+    """One file to check (or a folder that could not be listed, with `error`).
+
+    `fspath` is the absolute path as a string and `path` the same as a Path, made on first
+    use: a run over 10,000 files that are all answered from the cache never needs the Path
+    objects, which cost more to build than the walk itself.
+    """
+
+    __slots__ = ("_path", "display", "error", "fspath")
+
+    def __init__(self, path: Path | str, display: str, error: str | None = None) -> None:
+        self._path = path if isinstance(path, Path) else None
+        self.fspath = os.fspath(path)  # absolute
+        self.display = display  # as the user names it
+        self.error = error
+
+    @property
+    def path(self) -> Path:
+        if self._path is None:
+            self._path = Path(self.fspath)
+        return self._path
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Discovered):
+            return NotImplemented
+        mine = (self.fspath, self.display, self.error)
+        return mine == (other.fspath, other.display, other.error)
+
+    def __hash__(self) -> int:
+        return hash((self.fspath, self.display, self.error))
+
+    def __repr__(self) -> str:
+        return f"Discovered({self.fspath!r}, {self.display!r}, error={self.error!r})"
 
 
 def _relative(path: str, base: str) -> str | None:
@@ -63,7 +92,7 @@ def _relative(path: str, base: str) -> str | None:
         return None
 
 
-def _display(path: Path | str, cwd: Path) -> str:
+def _display(path: Path | str, cwd: Path | str) -> str:
     rel = _relative(str(path), str(cwd))
     return printable(rel if rel is not None else Path(path).as_posix())
 
@@ -77,13 +106,21 @@ def printable(name: str) -> str:
     return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
+def _spec(lines: list[str]) -> pathspec.GitIgnoreSpec:
+    # pathspec costs tens of milliseconds to import (it probes for its regex backends): only
+    # a run that meets a .gitignore or has excludes pays for it.
+    import pathspec
+
+    return pathspec.GitIgnoreSpec.from_lines(lines)
+
+
 def _gitignore_spec(folder: Path) -> pathspec.GitIgnoreSpec | None:
     ignore = folder / ".gitignore"
     try:
         lines = ignore.read_text(encoding="utf-8", errors="replace").splitlines()
     except OSError:
         return None
-    return pathspec.GitIgnoreSpec.from_lines(lines)
+    return _spec(lines)
 
 
 def discover(
@@ -95,7 +132,7 @@ def discover(
     respect_gitignore: bool = True,
 ) -> Iterator[Discovered]:
     """Yield the files to check, each once, sorted within each named path."""
-    excludes = pathspec.GitIgnoreSpec.from_lines(exclude) if exclude else None
+    excludes = _spec(exclude) if exclude else None
     root = str(config_root.resolve())
     seen: set[str] = set()  # os.path.normcase'd paths: equal as pathlib would compare them
 
@@ -131,6 +168,7 @@ def _walk(
     seen: set[str],
 ) -> Iterator[Discovered]:
     assert callable(excluded)
+    cwd_str = str(cwd)
     # Stack of (folder, [(folder the spec is relative to, spec)...]).
     specs: list[tuple[str, pathspec.GitIgnoreSpec]] = []
     if respect_gitignore:
@@ -180,9 +218,11 @@ def _walk(
                 continue
             if is_dir:
                 subfolders.append(folder / entry.name)
-            elif entry.name.endswith(MARKDOWN_SUFFIXES) and os.path.normcase(path) not in seen:
-                seen.add(os.path.normcase(path))
-                yield Discovered(folder / entry.name, _display(path, cwd))
+            elif entry.name.endswith(MARKDOWN_SUFFIXES):
+                key = os.path.normcase(path)
+                if key not in seen:
+                    seen.add(key)
+                    yield Discovered(path, _display(path, cwd_str))
         # Depth-first in name order: push in reverse so the first name is walked first.
         stack.extend((sub, local) for sub in reversed(subfolders))
 

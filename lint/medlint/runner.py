@@ -12,28 +12,20 @@ the output is the same whatever the number of workers or the order files were fo
 
 from __future__ import annotations
 
-import bisect
-import datetime as dt
-import marshal
-import sys
-from array import array
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from medlint import __version__
-from medlint.config import Config
 from medlint.discovery import Discovered, discover
-from medlint.document import Document
-from medlint.engine import FileResult, Settings, finalize, lint_file
-from medlint.findings import Finding, Span
-from medlint.markdown import Link, LinkKind, ParsedBody
+from medlint.findings import Finding
 from medlint.reporters.base import PageInfo, Report
-from medlint.suppressions import Suppression
 
 if TYPE_CHECKING:
     from medlint.cache import ResultCache, StatKey
+    from medlint.config import Config
+    from medlint.engine import Settings
     from medlint.runmemo import Observed
 
 
@@ -69,85 +61,6 @@ def collect(paths: list[Path], cwd: Path, config: Config, config_root: Path) -> 
     )
 
 
-class LinkView(Document):
-    """A page once its text is gone: what the run-wide link phase reads of it.
-
-    The link phase judges links against the disk and the network after every page was checked;
-    it needs each page's path, the links it can judge, the page's `url` and the line positions
-    of those links, not its text. A view holds just those, in slots (a run keeps one per page
-    with such links): `body.links`, `meta["url"]` and `span()` work as on the page's Document;
-    the page's anchors are its FileResult's `anchors`; `text` is empty and nothing else is kept.
-    """
-
-    __slots__ = ("_links", "_starts", "_url", "body_start", "bom", "frontmatter", "path", "text")
-
-    def __init__(  # Document.__init__ would parse a text; there is none to parse here.
-        self, path: str, links: list[Link], url: str | None, starts: bytes
-    ) -> None:
-        self.path = path
-        self.text = ""
-        self.bom = False
-        self.body_start = 0
-        self.frontmatter = None
-        self._links = links
-        self._url = url
-        self._starts = array("I", starts)
-
-    @property
-    def body(self) -> ParsedBody:
-        return ParsedBody(links=self._links)
-
-    @property
-    def meta(self) -> dict[str, object]:
-        return {} if self._url is None else {"url": self._url}
-
-    def span(self, start: int, end: int) -> Span:
-        line, column = self._position(start)
-        end_line, end_column = self._position(end)
-        return Span(
-            start=start, end=end, line=line, column=column, end_line=end_line, end_column=end_column
-        )
-
-    def _position(self, offset: int) -> tuple[int, int]:
-        i = bisect.bisect_right(self._starts, offset) - 1
-        return i + 1, offset - self._starts[i] + 1
-
-
-def _decode(
-    display: str, payload: bytes, remote: bool, shared: dict[tuple[str, ...], frozenset[str]]
-) -> tuple[FileResult, PageInfo]:
-    """A page's FileResult and PageInfo from its payload. `shared` holds one frozenset per
-    distinct set of anchors: pages made from one template have the same headings."""
-    from medlint.cache import loads_objects
-    from medlint.wire import from_rows
-
-    found, disk, network, anchors, url, sups, starts, page = marshal.loads(payload)
-    intern = sys.intern
-    kept = [
-        Link(cast(LinkKind, kind), intern(target), start, end, exact)
-        for kind, target, start, end, exact in (disk + network if remote else disk)
-    ]
-    result = FileResult(
-        display,
-        findings=from_rows(found) if found else [],
-        links=kept,
-        anchors=shared.get(anchors) or shared.setdefault(anchors, frozenset(map(intern, anchors))),
-        url=url,
-        suppressions=list(cast(tuple[Suppression, ...], loads_objects(sups))) if sups else [],
-    )
-    if kept:
-        result.document = LinkView(display, kept, url, starts)
-    title, source, last, due = page
-    info = PageInfo(
-        display,
-        title=title,
-        source=sys.intern(source) if source is not None else None,
-        last_reviewed=dt.date.fromordinal(last) if last is not None else None,
-        review_due=dt.date.fromordinal(due) if due is not None else None,
-    )
-    return result, info
-
-
 def _open_cache(settings: Settings, config: Config, options: RunOptions) -> ResultCache:
     from medlint.cache import ResultCache, fingerprint
 
@@ -166,6 +79,7 @@ def _payloads(
     Every file's stat from before it was read ends up in `store.seen` (for the run memo).
     """
     from medlint import parallel
+    from medlint.engine import lint_file
 
     jobs = jobs if jobs is not None else parallel.default_jobs()
     todo: list[tuple[str, str]] = []
@@ -173,7 +87,7 @@ def _payloads(
         if item.error is not None:
             yield item.display, parallel.encode(lint_file(item, settings), (), (None,) * 4)
         else:
-            todo.append((str(item.path), item.display))
+            todo.append((item.fspath, item.display))
     if store is None:
         for checked in parallel.check_many(todo, settings, jobs):
             yield checked.display, checked.payload
@@ -223,12 +137,15 @@ def run_check(
     if store is not None and options.offline and all(i.error is None for i in items):
         from medlint import runmemo
 
-        files = [(str(item.path), item.display) for item in items]
+        files = [(item.fspath, item.display) for item in items]
         memo = runmemo.memo_path(store.folder, [path for path, _ in files])
         hit = runmemo.load(memo, files)
         if hit is not None:
             return RunResult(findings=hit.findings, files=hit.files, pages=hit.pages)
+    # Imported only when pages are really checked or decoded: not on a run memo hit.
+    from medlint.engine import finalize
     from medlint.linkphase import LinkPhase
+    from medlint.outcome import decode
 
     out = RunResult(findings=[], files=len(items))
     # Pages are judged and finalized as they arrive, in whatever order workers finish them;
@@ -237,7 +154,7 @@ def run_check(
     total = len(items)
     shared: dict[tuple[str, ...], frozenset[str]] = {}
     for display, payload in _payloads(items, settings, store, options.jobs):
-        result, info = _decode(display, payload, remote, shared)
+        result, info = decode(display, payload, remote, shared)
         out.pages.append(info)
         if phase.add(result) and (result.findings or result.suppressions):
             out.findings.extend(finalize(result, settings))
@@ -265,10 +182,10 @@ def _remember(
 
     files: dict[str, tuple[str, StatKey]] = {}
     for item in items:
-        key = store.seen.get(str(item.path))
+        key = store.seen.get(item.fspath)
         if key is None:  # unreadable, not a regular file, too large: checked again every time
             return
-        files[str(item.path)] = (item.display, key)
+        files[item.fspath] = (item.display, key)
     outcome = runmemo.Outcome(out.findings, out.pages, out.files)
     runmemo.store(memo, files, observed, outcome, time.time_ns())
 

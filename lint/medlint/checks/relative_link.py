@@ -119,12 +119,18 @@ class LocalFiles:
     def __init__(self, cwd: Path | None = None) -> None:
         self.cwd = (cwd or Path.cwd()).resolve()
         self.cwd_str = str(self.cwd)
+        # The working folder and the folders above it exist with exactly this spelling (it was
+        # resolved): their parents' listings are never read. Those listings say nothing about
+        # the repository, and change all the time (/tmp, a home folder), which would make every
+        # run's outcome look stale to the run memo.
+        self._kinds: dict[str, str | None] = {
+            str(folder): "dir" for folder in (self.cwd, *self.cwd.parents)
+        }
         self._listings: dict[str, frozenset[str] | None] = {}
         self._roots: dict[str, str] = {}
         self._anchors: dict[str, frozenset[str] | None] = {}
         # A run asks about the same folders and pages thousands of times (every page of a
         # section links to its neighbours): each answer is worked out once.
-        self._kinds: dict[str, str | None] = {}
         self._resolved: dict[str, str | None] = {}
         # Anchors of pages already parsed in this run, by absolute path.
         self.known_anchors: dict[str, frozenset[str]] = {}

@@ -1,0 +1,100 @@
+"""A checked page's payload, decoded in the main process for the link phase and the report.
+
+Kept apart from the runner so that a run answered whole from the run memo (see `runmemo`)
+imports neither the document model nor the Markdown parser.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import marshal
+import sys
+from array import array
+from typing import cast
+
+from medlint.document import Document
+from medlint.engine import FileResult
+from medlint.findings import Span
+from medlint.markdown import Link, LinkKind, ParsedBody
+from medlint.reporters.base import PageInfo
+from medlint.suppressions import Suppression
+
+
+class LinkView(Document):
+    """A page once its text is gone: what the run-wide link phase reads of it.
+
+    The link phase judges links against the disk and the network after every page was checked;
+    it needs each page's path, the links it can judge, the page's `url` and the line positions
+    of those links, not its text. A view holds just those, in slots (a run keeps one per page
+    with such links): `body.links`, `meta["url"]` and `span()` work as on the page's Document;
+    the page's anchors are its FileResult's `anchors`; `text` is empty and nothing else is kept.
+    """
+
+    __slots__ = ("_links", "_starts", "_url", "body_start", "bom", "frontmatter", "path", "text")
+
+    def __init__(  # Document.__init__ would parse a text; there is none to parse here.
+        self, path: str, links: list[Link], url: str | None, starts: bytes
+    ) -> None:
+        self.path = path
+        self.text = ""
+        self.bom = False
+        self.body_start = 0
+        self.frontmatter = None
+        self._links = links
+        self._url = url
+        self._starts = array("I", starts)
+
+    @property
+    def body(self) -> ParsedBody:
+        return ParsedBody(links=self._links)
+
+    @property
+    def meta(self) -> dict[str, object]:
+        return {} if self._url is None else {"url": self._url}
+
+    def span(self, start: int, end: int) -> Span:
+        line, column = self._position(start)
+        end_line, end_column = self._position(end)
+        return Span(
+            start=start, end=end, line=line, column=column, end_line=end_line, end_column=end_column
+        )
+
+    def _position(self, offset: int) -> tuple[int, int]:
+        i = bisect.bisect_right(self._starts, offset) - 1
+        return i + 1, offset - self._starts[i] + 1
+
+
+def decode(
+    display: str, payload: bytes, remote: bool, shared: dict[tuple[str, ...], frozenset[str]]
+) -> tuple[FileResult, PageInfo]:
+    """A page's FileResult and PageInfo from its payload. `shared` holds one frozenset per
+    distinct set of anchors: pages made from one template have the same headings."""
+    from medlint.cache import loads_objects
+    from medlint.wire import from_rows
+
+    found, disk, network, anchors, url, sups, starts, page = marshal.loads(payload)
+    intern = sys.intern
+    kept = [
+        Link(cast(LinkKind, kind), intern(target), start, end, exact)
+        for kind, target, start, end, exact in (disk + network if remote else disk)
+    ]
+    result = FileResult(
+        display,
+        findings=from_rows(found) if found else [],
+        links=kept,
+        anchors=shared.get(anchors) or shared.setdefault(anchors, frozenset(map(intern, anchors))),
+        url=url,
+        suppressions=list(cast(tuple[Suppression, ...], loads_objects(sups))) if sups else [],
+    )
+    if kept:
+        result.document = LinkView(display, kept, url, starts)
+    title, source, last, due = page
+    info = PageInfo(
+        display,
+        title=title,
+        source=sys.intern(source) if source is not None else None,
+        last_reviewed=dt.date.fromordinal(last) if last is not None else None,
+        review_due=dt.date.fromordinal(due) if due is not None else None,
+    )
+    return result, info
