@@ -191,3 +191,20 @@ def test_extra_field_types_in_config_match_the_profile() -> None:
     hints = typing.get_type_hints(SchemaConfig)
     value_type = typing.get_args(hints["extra_fields"])[1]
     assert set(typing.get_args(value_type)) == set(schema.EXTRA_FIELD_TYPES)
+
+
+def test_prepare_builds_the_model_once_and_leaves_the_cache_key_alone() -> None:
+    from medlint import __version__
+    from medlint.cache import fingerprint
+    from medlint.engine import prepare
+
+    settings = build_settings(Config(), config_root=Path("."), select=["frontmatter-schema"])
+    key = (settings.rules, settings.ctx, sorted(settings.selected), settings.max_file_size)
+    before = fingerprint(key, version=__version__)
+    schema._cached_model.cache_clear()
+    prepare(settings)  # what the worker pool calls before it forks
+    assert schema._cached_model.cache_info().currsize == 1
+    wrong = _replace("audienceLevel: patient", "audienceLevel: patients")
+    assert len(lint_document(Document("a.md", wrong), settings).findings) == 1
+    assert schema._cached_model.cache_info().misses == 1  # the page used the model prepared
+    assert fingerprint(key, version=__version__) == before

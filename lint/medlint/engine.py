@@ -172,6 +172,17 @@ def build_settings(
     )
 
 
+def prepare(settings: Settings) -> None:
+    """Every selected rule's costly set-up (`Rule.prepare`), done once in this process.
+
+    For the worker pool to call before it forks, and only when some page is to be checked: the
+    workers inherit what was built (the frontmatter profile's pydantic model) instead of each
+    building it. A run answered from the cache must not call it.
+    """
+    for rule in settings.document_rules:
+        rule.prepare(settings.ctx)
+
+
 def file_finding(
     path: str, rule: tuple[str, str], message: str, line: int = 1, column: int = 1
 ) -> Finding:
