@@ -9,13 +9,17 @@ Before the result is accepted it must prove three things, and is refused (the or
 kept, the reason reported) otherwise:
 
 1. every character outside the edited ranges is still there, in order and identical: the loop
-   keeps, for each character of the current text, its offset in the original (or -1 when a fix
-   wrote it), and the final text is compared character by character against the original
+   keeps, for each character of the current text, its offset in the original or that a fix
+   wrote it (as runs, see `fixproofs`), and the final text is compared with the original
    through that map, so a bug in offsets or edit application cannot slip through;
 2. the frontmatter still parses (and a block that did not parse is no worse than before);
 3. a final pass finds nothing more to fix: the fixes converged.
 
 Suppressed findings are not fixed: a person said the text stays as it is.
+
+Most pages of a corpus have nothing to fix. For them `fix` costs what `check` does: the page
+is parsed once (`fix_file` hands its Document to `fix_text`), linted once, and when no fix is
+chosen no bookkeeping is built and nothing is written.
 """
 
 from __future__ import annotations
@@ -25,15 +29,15 @@ import difflib
 import itertools
 import os
 import re
-from array import array
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from medlint.discovery import Discovered
 from medlint.document import Document
 from medlint.engine import Settings, finalize, lint_document
 from medlint.findings import Applicability, Edit, Finding, Fix
+from medlint.fixproofs import Tracker, frontmatter_regression
 
 MAX_PASSES = 10
 
@@ -60,86 +64,6 @@ class FixOutcome:
         return self.text != self.original
 
 
-@dataclass(slots=True)
-class _Tracker:
-    """The current text plus, per character, its offset in the original (-1: written by a fix)."""
-
-    original: str
-    text: str
-    origin: array[int] = field(default_factory=lambda: array("q"))
-    edited: list[tuple[int, int]] = field(default_factory=list)  # original ranges edited
-
-    def __post_init__(self) -> None:
-        self.origin = array("q", range(len(self.text)))
-
-    def _orig_left(self, pos: int) -> int:
-        """Original offset just past the last kept character before `pos`."""
-        i = pos - 1
-        while i >= 0 and self.origin[i] < 0:
-            i -= 1
-        return self.origin[i] + 1 if i >= 0 else 0
-
-    def _orig_right(self, pos: int) -> int:
-        """Original offset of the first kept character at or after `pos`."""
-        i = pos
-        n = len(self.origin)
-        while i < n and self.origin[i] < 0:
-            i += 1
-        return self.origin[i] if i < n else len(self.original)
-
-    def apply(self, edits: Sequence[Edit]) -> None:
-        """Apply non-overlapping edits (sorted by start) to the text and the origin map."""
-        parts: list[str] = []
-        origin = array("q")
-        pos = 0
-        for e in edits:
-            self.edited.append((self._orig_left(e.start), self._orig_right(e.end)))
-            parts.append(self.text[pos : e.start])
-            parts.append(e.replacement)
-            origin.extend(self.origin[pos : e.start])
-            origin.extend(array("q", [-1]) * len(e.replacement))
-            pos = e.end
-        parts.append(self.text[pos:])
-        origin.extend(self.origin[pos:])
-        self.text = "".join(parts)
-        self.origin = origin
-
-    def changed_ranges(self) -> list[tuple[int, int]]:
-        return _merge(self.edited)
-
-    def unchanged_outside_edits(self) -> str | None:
-        """Why the text differs from the original outside the edited ranges, or None."""
-        if len(self.origin) != len(self.text):
-            return "internal bookkeeping mismatch (text and origin map differ in length)"
-        allowed = self.changed_ranges()
-        kept = 0
-        prev = -1
-        original, text = self.original, self.text
-        for i, o in enumerate(self.origin):
-            if o < 0:
-                continue
-            if o <= prev or original[o] != text[i]:
-                return f"text at offset {i} does not match the original"
-            prev = o
-            kept += 1
-        # Kept characters never lie inside an edited range (a range spans the gap between kept
-        # ones), so every original character outside the ranges is kept exactly when counts agree.
-        outside = len(original) - sum(e - s for s, e in allowed)
-        if kept != outside:
-            return "text outside the fixed spans was lost"
-        return None
-
-
-def _merge(ranges: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
-    out: list[tuple[int, int]] = []
-    for s, e in sorted(ranges):
-        if out and s <= out[-1][1]:
-            out[-1] = (out[-1][0], max(e, out[-1][1]))
-        else:
-            out.append((s, e))
-    return out
-
-
 def lint_text(
     text: str,
     path: str,
@@ -150,10 +74,17 @@ def lint_text(
 ) -> tuple[Document, list[Finding]]:
     """The findings a `check` of this text would report (suppressions applied), and its Document."""
     doc = Document(path, text, bom=bom)
+    return doc, lint_page(doc, settings, extra_checks)
+
+
+def lint_page(
+    doc: Document, settings: Settings, extra_checks: Sequence[ExtraCheck] = ()
+) -> list[Finding]:
+    """The findings a `check` of this Document would report (suppressions applied)."""
     result = lint_document(doc, settings)
     for check in extra_checks:
         result.findings.extend(check(doc))
-    return doc, finalize(result, settings)
+    return finalize(result, settings)
 
 
 def is_fixable(finding: Finding, unsafe: bool) -> bool:
@@ -219,17 +150,28 @@ def fix_text(
     bom: bool = False,
     extra_checks: Sequence[ExtraCheck] = (),
     max_passes: int = MAX_PASSES,
+    document: Document | None = None,
 ) -> FixOutcome:
-    """Fix `text` (the page without its BOM) to a fixpoint, or refuse and say why."""
-    tracker = _Tracker(text, text)
-    doc, findings = lint_text(text, path, settings, bom=bom, extra_checks=extra_checks)
-    first_doc, first_findings = doc, findings
+    """Fix `text` (the page without its BOM) to a fixpoint, or refuse and say why.
+
+    `document`, when given, is this text's Document already built (`fix_file` decoded the
+    page into one): its parse is reused instead of parsing the text a second time.
+    """
+    if document is None:
+        document = Document(path, text, bom=bom)
+    elif document.text != text or document.bom != bom:
+        raise ValueError("fix_text: `document` is not a Document of `text`")
+    findings = lint_page(document, settings, extra_checks)
+    chosen, edits = choose_fixes(findings, unsafe)
+    if not chosen:  # Most pages: nothing to fix, so no bookkeeping and no second parse.
+        return FixOutcome(
+            original=text, text=text, before=tuple(findings), remaining=tuple(findings)
+        )
+    first_doc, first_findings = document, findings
+    tracker = Tracker(text)
     applied: list[Finding] = []
     passes = 0
-    while True:
-        chosen, edits = choose_fixes(findings, unsafe)
-        if not chosen:
-            break
+    while chosen:
         if passes == max_passes:
             rules = ", ".join(sorted({f.rule for f in chosen}))
             return _refuse(
@@ -251,12 +193,10 @@ def fix_text(
                 f"the fix of {rules} changes nothing but the finding stays; please report it",
             )
         applied.extend(chosen)
-        doc, findings = lint_text(tracker.text, path, settings, bom=bom, extra_checks=extra_checks)
-    if not applied:
-        return FixOutcome(
-            original=text, text=text, before=tuple(findings), remaining=tuple(findings)
-        )
-    why = tracker.unchanged_outside_edits() or _frontmatter_regression(first_doc, doc)
+        document = Document(path, tracker.text, bom=bom)
+        findings = lint_page(document, settings, extra_checks)
+        chosen, edits = choose_fixes(findings, unsafe)
+    why = tracker.unchanged_outside_edits() or frontmatter_regression(first_doc, document)
     if why is not None:
         return _refuse(text, first_findings, passes, why)
     return FixOutcome(
@@ -279,23 +219,6 @@ def _refuse(text: str, findings: list[Finding], passes: int, why: str) -> FixOut
         passes=passes,
         refused=why,
     )
-
-
-def _frontmatter_regression(before: Document, after: Document) -> str | None:
-    """Why the fixed frontmatter is worse than the original's, or None."""
-    fm = after.frontmatter
-    if fm is None:
-        if before.frontmatter is not None:
-            return "the fixes removed the frontmatter block"
-        return None
-    old_problems = len(before.frontmatter.problems) if before.frontmatter is not None else 0
-    if fm.data is None and (before.frontmatter is None or before.frontmatter.data is not None):
-        return "the fixed frontmatter no longer parses: " + (
-            fm.problems[0].message if fm.problems else "unknown problem"
-        )
-    if len(fm.problems) > old_problems:
-        return "the fixed frontmatter has new problems: " + fm.problems[-1].message
-    return None
 
 
 def disk_checks(settings: Settings) -> list[ExtraCheck]:
@@ -433,7 +356,15 @@ def fix_file(
     doc = document_from_bytes(display, raw)
     if isinstance(doc, Finding):
         return FileFix(display, [doc])
-    outcome = fix_text(doc.text, display, settings, unsafe=unsafe, bom=doc.bom, extra_checks=checks)
+    outcome = fix_text(
+        doc.text,
+        display,
+        settings,
+        unsafe=unsafe,
+        bom=doc.bom,
+        extra_checks=checks,
+        document=doc,  # the page is parsed once, not again inside fix_text
+    )
     result = FileFix(display, list(outcome.before))
     if outcome.refused is not None:
         result.problem = f"not fixed: {outcome.refused}"
