@@ -9,7 +9,7 @@ A page leaves the phase as soon as nothing about it waits; the runner then final
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from typing import TYPE_CHECKING
 
 from medlint.runmemo import Observed
@@ -47,9 +47,9 @@ class LinkPhase:
         """What the local part read from the disk besides the pages (for the run memo)."""
         return self.local.files.observed if self.local is not None else Observed()
 
-    def add(self, result: FileResult) -> bool:
-        """Take one page; True when it is final now, False when the phase keeps it."""
-        final = self.local.add(result) if self.local is not None else True
+    def add(self, result: FileResult, anchors: Collection[str]) -> bool:
+        """Take one page and its anchors; True when it is final now, False when kept."""
+        final = self.local.add(result, anchors) if self.local is not None else True
         if self.remote and result.document is not None:
             from medlint.checks.broken_link import _is_remote
 

@@ -16,7 +16,7 @@ from typing import cast
 from medlint.document import Document
 from medlint.engine import FileResult
 from medlint.findings import Span
-from medlint.markdown import Link, LinkKind, ParsedBody
+from medlint.markdown import Link, ParsedBody
 from medlint.reporters.base import PageInfo
 from medlint.suppressions import Suppression
 
@@ -66,24 +66,27 @@ class LinkView(Document):
 
 
 def decode(
-    display: str, payload: bytes, remote: bool, shared: dict[tuple[str, ...], frozenset[str]]
-) -> tuple[FileResult, PageInfo]:
-    """A page's FileResult and PageInfo from its payload. `shared` holds one frozenset per
-    distinct set of anchors: pages made from one template have the same headings."""
+    display: str, payload: bytes, remote: bool, shared: dict[tuple[str, ...], tuple[str, ...]]
+) -> tuple[FileResult, PageInfo, tuple[str, ...]]:
+    """A page's FileResult, PageInfo and anchors (sorted) from its payload.
+
+    The link phase keeps every page's anchors until the run ends (a later page may link into
+    any of them), as the tuple the payload carried: `shared` keeps one tuple per distinct set
+    (pages made from one template have the same headings), and a set is built only for a page
+    some link really points into (`LocalFiles.anchors`).
+    """
     from medlint.cache import loads_objects
     from medlint.wire import from_rows
 
     found, disk, network, anchors, url, sups, starts, page = marshal.loads(payload)
-    intern = sys.intern
     kept = [
-        Link(cast(LinkKind, kind), intern(target), start, end, exact)
+        Link(kind, target, start, end, exact)
         for kind, target, start, end, exact in (disk + network if remote else disk)
     ]
     result = FileResult(
         display,
         findings=from_rows(found) if found else [],
         links=kept,
-        anchors=shared.get(anchors) or shared.setdefault(anchors, frozenset(map(intern, anchors))),
         url=url,
         suppressions=list(cast(tuple[Suppression, ...], loads_objects(sups))) if sups else [],
     )
@@ -97,4 +100,4 @@ def decode(
         last_reviewed=dt.date.fromordinal(last) if last is not None else None,
         review_due=dt.date.fromordinal(due) if due is not None else None,
     )
-    return result, info
+    return result, info, shared.setdefault(anchors, anchors)

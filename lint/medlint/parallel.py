@@ -56,6 +56,14 @@ class Checked:
     trusted: bool
     payload: Payload
 
+    def __reduce__(self) -> tuple[type[Checked], tuple[object, ...]]:
+        # Sent back from every worker for every page: rebuilt through the constructor, not
+        # the generic dataclass __setstate__, which looks the fields up again for each object.
+        return (
+            Checked,
+            (self.path, self.display, self.stat, self.digest, self.trusted, self.payload),
+        )
+
 
 def default_jobs() -> int:
     try:
@@ -182,6 +190,8 @@ def map_unordered(
         for item in items:
             yield func(item, settings)
         return
+    for rule in settings.document_rules:  # costly set-up once, inherited by forked workers
+        rule.prepare(settings.ctx)
     workers = min(jobs, max(1, len(items) // (PARALLEL_THRESHOLD // 4)))
     size = max(1, min(MAX_CHUNK, len(items) // (workers * 8)))
     chunks = [list(items[i : i + size]) for i in range(0, len(items), size)]

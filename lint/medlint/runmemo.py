@@ -72,23 +72,33 @@ def _stat(path: str) -> cache.StatKey | None:
         return None
 
 
-def listing(folder: str) -> tuple[frozenset[str], bytes] | None:
-    """A folder's entry names and a digest of (name, is a folder) for each; None if unlistable.
+def listing(folder: str) -> tuple[frozenset[str], frozenset[str], bytes] | None:
+    """A folder's entry names, the names of its folders, and a digest of (name, is a folder)
+    for each; None when it cannot be listed.
 
-    `is_dir` follows symbolic links, as the link phase's `isdir` does, and on Linux comes from
-    the listing itself (no stat per entry)."""
+    `is_dir` follows symbolic links, as `os.path.isdir` does, and on Linux comes from the
+    listing itself: the link phase learns which entries are folders without a stat each."""
+    pairs: list[tuple[str, bool]] = []
     try:
         with os.scandir(folder) as entries:
-            pairs = sorted((e.name, e.is_dir()) for e in entries)
+            for entry in entries:
+                try:
+                    is_dir = entry.is_dir()
+                except OSError:  # as isdir: what cannot be looked at is not a folder
+                    is_dir = False
+                pairs.append((entry.name, is_dir))
     except OSError:
         return None
+    pairs.sort()
     flat = "\x00".join(f"{name}/" if is_dir else name for name, is_dir in pairs)
-    return frozenset(name for name, _ in pairs), cache.digest(flat.encode("utf-8", "surrogatepass"))
+    digest = cache.digest(flat.encode("utf-8", "surrogatepass"))
+    names = frozenset(name for name, _ in pairs)
+    return names, frozenset(name for name, is_dir in pairs if is_dir), digest
 
 
 def _listing_digest(folder: str) -> bytes | None:
     found = listing(folder)
-    return None if found is None else found[1]
+    return None if found is None else found[2]
 
 
 def load(target: Path, files: Sequence[tuple[str, str]]) -> Outcome | None:

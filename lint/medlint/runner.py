@@ -152,11 +152,11 @@ def run_check(
     # everything is sorted at the end, so the output does not depend on that order.
     phase = LinkPhase((item.display for item in items), settings, config, options, out)
     total = len(items)
-    shared: dict[tuple[str, ...], frozenset[str]] = {}
+    shared: dict[tuple[str, ...], tuple[str, ...]] = {}
     for display, payload in _payloads(items, settings, store, options.jobs):
-        result, info = decode(display, payload, remote, shared)
+        result, info, anchors = decode(display, payload, remote, shared)
         out.pages.append(info)
-        if phase.add(result) and (result.findings or result.suppressions):
+        if phase.add(result, anchors) and (result.findings or result.suppressions):
             out.findings.extend(finalize(result, settings))
         if options.progress is not None:
             options.progress(len(out.pages), total)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import difflib
 import os
 import re
-from collections.abc import Callable, Container, Iterable, Iterator
+from collections.abc import Callable, Collection, Container, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
@@ -126,22 +126,23 @@ class LocalFiles:
         self._kinds: dict[str, str | None] = {
             str(folder): "dir" for folder in (self.cwd, *self.cwd.parents)
         }
-        self._listings: dict[str, frozenset[str] | None] = {}
+        self._listings: dict[str, tuple[frozenset[str], frozenset[str]] | None] = {}
         self._roots: dict[str, str] = {}
         self._anchors: dict[str, frozenset[str] | None] = {}
         # A run asks about the same folders and pages thousands of times (every page of a
         # section links to its neighbours): each answer is worked out once.
         self._resolved: dict[str, str | None] = {}
-        # Anchors of pages already parsed in this run, by absolute path.
-        self.known_anchors: dict[str, frozenset[str]] = {}
+        # Anchors of pages already parsed in this run, by absolute path (a set once asked for).
+        self.known_anchors: dict[str, Collection[str]] = {}
         # Everything read from the disk, so a run's outcome can be reused while it all holds.
         self.observed = Observed()
 
-    def _listing(self, folder: str) -> frozenset[str] | None:
+    def _listing(self, folder: str) -> tuple[frozenset[str], frozenset[str]] | None:
+        """(entry names, names of the entries that are folders), or None if unlistable."""
         if folder not in self._listings:
             found = listing(folder)
-            self._listings[folder] = None if found is None else found[0]
-            self.observed.folders[folder] = None if found is None else found[1]
+            self._listings[folder] = None if found is None else found[:2]
+            self.observed.folders[folder] = None if found is None else found[2]
         return self._listings[folder]
 
     def root_of(self, folder: str) -> str:
@@ -182,11 +183,11 @@ class LocalFiles:
         elif parent and parent != norm and self.kind(parent) != "dir":
             found = None
         else:
-            listing = self._listing(parent or ".")
-            if listing is None or name not in listing:
+            entries = self._listing(parent or ".")
+            if entries is None or name not in entries[0]:
                 found = None
             else:
-                found = "dir" if os.path.isdir(norm) else "file"
+                found = "dir" if name in entries[1] else "file"
         self._kinds[norm] = found
         return found
 
@@ -215,8 +216,11 @@ class LocalFiles:
     def anchors(self, path: str) -> frozenset[str] | None:
         """Heading slugs and ids of another Markdown page (None when it cannot be read)."""
         key = os.path.normpath(path)
-        if key in self.known_anchors:
-            return self.known_anchors[key]
+        known = self.known_anchors.get(key)
+        if known is not None:
+            if not isinstance(known, frozenset):
+                known = self.known_anchors[key] = frozenset(known)
+            return known
         if key not in self._anchors:
             try:
                 self.observed.pages[key] = stat_key(os.stat(key))
@@ -367,13 +371,13 @@ class RunLinks:
     def key(self, display: str) -> str:
         return os.path.normpath(os.path.join(self.files.cwd_str, display))
 
-    def add(self, result: FileResult) -> bool:
+    def add(self, result: FileResult, anchors: Collection[str]) -> bool:
         """Judge this page's file links; False when some must wait for `finish`."""
         key = self.key(result.path)
         self._waiting.discard(key)
         # A page that could not be read has no headings to offer: links into it read the disk.
         if not any(f.rule == "unreadable-file" for f in result.findings):
-            self.files.known_anchors[key] = result.anchors
+            self.files.known_anchors[key] = anchors
         if result.document is None:
             return True
         found, later = _judge(result.document, self.rule, self.files, self._waiting)
