@@ -190,8 +190,9 @@ def map_unordered(
         for item in items:
             yield func(item, settings)
         return
-    for rule in settings.document_rules:  # costly set-up once, inherited by forked workers
-        rule.prepare(settings.ctx)
+    from medlint.engine import prepare
+
+    prepare(settings)  # costly set-up once, inherited by forked workers
     workers = min(jobs, max(1, len(items) // (PARALLEL_THRESHOLD // 4)))
     size = max(1, min(MAX_CHUNK, len(items) // (workers * 8)))
     chunks = [list(items[i : i + size]) for i in range(0, len(items), size)]
