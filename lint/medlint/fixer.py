@@ -37,13 +37,28 @@ from medlint.discovery import Discovered
 from medlint.document import Document
 from medlint.engine import Settings, finalize, lint_document
 from medlint.findings import Applicability, Edit, Finding, Fix
+from medlint.fixdisk import ExtraCheck, RunToken, checks_for, disk_checks, new_run
 from medlint.fixproofs import Tracker, frontmatter_regression
 
-MAX_PASSES = 10
+__all__ = [  # ExtraCheck and disk_checks live in fixdisk; callers take them from here
+    "MAX_PASSES",
+    "ExtraCheck",
+    "FileFix",
+    "FixOutcome",
+    "FixRun",
+    "choose_fixes",
+    "disk_checks",
+    "fix_file",
+    "fix_roots",
+    "fix_text",
+    "is_fixable",
+    "lint_page",
+    "lint_text",
+    "run_fix",
+    "unified_diff",
+]
 
-# Checks that need more than the page (a root-relative link needs the repository's files).
-# The CLI passes ones that look at the disk; tests pass fakes. Each returns findings for `doc`.
-ExtraCheck = Callable[[Document], list[Finding]]
+MAX_PASSES = 10
 
 
 @dataclass(frozen=True, slots=True)
@@ -221,23 +236,6 @@ def _refuse(text: str, findings: list[Finding], passes: int, why: str) -> FixOut
     )
 
 
-def disk_checks(settings: Settings) -> list[ExtraCheck]:
-    """The checks that look at the disk around a page, for fixing pages that live on disk."""
-    from medlint.checks.broken_link import RedirectedLink, cached_redirects_check
-    from medlint.checks.relative_link import LocalFiles, RelativeLink, disk_check
-
-    checks: list[ExtraCheck] = []
-    rule = settings.rule(RelativeLink.name)
-    if rule is not None:
-        checks.append(disk_check(rule, LocalFiles()))
-    moved = settings.rule(RedirectedLink.name)
-    if moved is not None and settings.link_cache is not None:
-        redirects = cached_redirects_check(moved, settings.link_cache)
-        if redirects is not None:
-            checks.append(redirects)
-    return checks
-
-
 # ----------------------------------------------------------------------------------------------
 # A whole `medlint fix` run over files: read, fix, diff or write, and count.
 
@@ -390,12 +388,13 @@ def fix_file(
     return result
 
 
-def _fix_job(
-    job: tuple[Discovered, bool, bool, bool, tuple[Path, ...]], settings: Settings
-) -> FileFix:
+_Job = tuple[Discovered, bool, bool, bool, tuple[Path, ...], RunToken]
+
+
+def _fix_job(job: _Job, settings: Settings) -> FileFix:
     """One file for `parallel.map_unordered` (module level, so a spawned worker can import it)."""
-    item, unsafe, write, diff, roots = job
-    checks = disk_checks(settings)
+    item, unsafe, write, diff, roots, run = job
+    checks = checks_for(run, settings)
     return fix_file(
         item, settings, unsafe=unsafe, write=write, diff=diff, checks=checks, roots=roots
     )
@@ -415,7 +414,10 @@ def run_fix(
     """Fix every file, in worker processes for large runs; results in path order."""
     from medlint.parallel import map_unordered
 
-    work = [(item, unsafe, write, diff, tuple(roots)) for item in items]
+    # A token for this run, so a worker (or this process) builds the run's disk checks once
+    # and never reuses another run's view of the disk.
+    run = new_run()
+    work: list[_Job] = [(item, unsafe, write, diff, tuple(roots), run) for item in items]
     files: list[FileFix] = []
     for done, result in enumerate(map_unordered(_fix_job, work, settings, jobs), 1):
         files.append(result)
