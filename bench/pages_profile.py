@@ -6,9 +6,17 @@ Runs `medlint.parallel.check_one` (what a worker runs for each file of a cold `c
 first N pages of a corpus, in this process, and reports CPU milliseconds a page (process time:
 user + system, so other jobs on the machine do not count). Then the same pages stage by stage:
 decoding with the frontmatter, the Markdown body, each document rule's `check` alone (over
-Documents whose body is already parsed, so a rule is charged only for its own work), and
+Documents whose body is already parsed, so a rule is charged only for its own work; the
+one screen four rules share, checks/_screen.py, is charged to each of them, so the rules' sum
+counts it up to four times), and
 what `lint_document` and `check_one` add around them. Each measurement is the best of
 `--repeat` rounds. `--cprofile` prints the hottest functions of `check_one` instead.
+
+`--instructions` counts instructions instead of time (valgrind's callgrind, about 50 times
+slower: use a few hundred pages): the same number whatever else the machine is running, so two
+versions can be compared on a loaded machine. It runs this script twice under callgrind, with
+one and with three passes over the pages, and reports the difference per page and pass, so
+start-up and first-use costs (imports, compiling patterns, warming caches) cancel out.
 """
 
 from __future__ import annotations
@@ -63,6 +71,35 @@ def best(rounds: int, func: Callable[[], object]) -> float:
     return min(times)
 
 
+def _callgrind(corpus: Path, count: int, passes: int) -> int:
+    """Instructions this script executes with `passes` passes over `count` pages."""
+    import subprocess
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "callgrind.out"
+        subprocess.run(
+            [
+                "valgrind",
+                "--tool=callgrind",
+                f"--callgrind-out-file={out}",
+                sys.executable,
+                __file__,
+                str(corpus),
+                "--pages",
+                str(count),
+                "--passes",
+                str(passes),
+            ],
+            check=True,
+            capture_output=True,
+        )
+        for line in out.read_text().splitlines():
+            if line.startswith("summary:") or line.startswith("totals:"):
+                return int(line.split()[1])
+    raise RuntimeError("callgrind gave no total")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("corpus", type=Path)
@@ -70,7 +107,14 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--cprofile", action="store_true")
     parser.add_argument("--only-total", action="store_true")
+    parser.add_argument("--instructions", action="store_true")
+    parser.add_argument("--passes", type=int, default=0, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.instructions:
+        counts = [_callgrind(args.corpus, args.pages, passes) for passes in (1, 3)]
+        per_page = (counts[1] - counts[0]) / 2 / args.pages
+        print(f"check_one: {per_page / 1e6:.3f} M instructions a page ({args.pages} pages)")
+        return
 
     settings = settings_for(args.corpus)
     files = pages(args.corpus, args.pages)
@@ -82,6 +126,10 @@ def main() -> None:
         for path, display in pairs:
             parallel.check_one(path, display, settings)
 
+    if args.passes:
+        for _ in range(args.passes):
+            run_check_one()
+        return
     run_check_one()  # warm up: ftfy and other lazy imports, compiled patterns, caches
     if args.cprofile:
         import cProfile
@@ -134,6 +182,7 @@ def main() -> None:
 
         def run_rule(rule: object = rule) -> None:
             for d in parsed:
+                d.__dict__.pop("memo", None)  # each rule pays for the shared screen it uses
                 for _ in rule.check(d, settings.ctx):  # type: ignore[attr-defined]
                     pass
 

@@ -8,10 +8,12 @@ them drift from it.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from medlint.document import Document
 from medlint.markdown import Link, _dest_ends, _link
 from medlint.text import ByteToChar
 
@@ -66,3 +68,56 @@ def test_inline_link_target_is_the_last_regex_match(raw: str, dest: str, image: 
         assert (link.start, link.end, link.exact) == (start, start + len(dest), True)
     else:
         assert (link.start, link.end, link.exact) == (104, 104 + len(raw), False)
+
+
+ROOT = Path(__file__).resolve().parents[1]
+BODY_PIECES = [
+    "Ado-trastuzumab emtansine is an antibody\u00e2\u20ac\u201cdrug conjugate.",
+    "Call 1-800-4-CAN\u200bCER today.",
+    "Placeholder slot",
+    "Dose: TBD.",
+    "Stay connected\nSign up to receive emotional support, delivered to your inbox weekly.",
+    "Share this page",
+    "quimioterapi\u0301a",  # decomposed
+    "100.4\u00b0F (38\u00b0C), \u00b5g/m\u00b2, \u2265 5, caf\u00e9",
+    "Plain ASCII prose about side effects.",
+    "bad \x07 control",
+    "\u00c3  la carte",  # `à` whose no-break space became a space
+]
+
+
+def _findings(text: str) -> list[object]:
+    from medlint.config import Config
+    from medlint.engine import build_settings, check_document
+
+    settings = build_settings(Config(), config_root=ROOT)
+    return check_document(Document("page.md", text), settings)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from(BODY_PIECES), max_size=4), st.booleans())
+def test_the_shared_screen_changes_no_finding(pieces: list[str], frontmatter: bool) -> None:
+    """With the one screen of checks/_screen.py and without it, the same findings."""
+    from medlint.checks import _screen
+
+    head = "---\ntitle: Page\ncitation: TBD\n---\n" if frontmatter else ""
+    text = head + "# Page\n\n" + "\n\n".join(pieces) + "\n"
+    with_screen = _findings(text)
+    original = _screen.nothing_suspect
+    _screen.nothing_suspect = lambda doc, ctx: False  # type: ignore[assignment]
+    try:
+        without = _findings(text)
+    finally:
+        _screen.nothing_suspect = original
+    assert with_screen == without
+
+
+def test_the_shared_screen_vouches_only_for_clean_pages() -> None:
+    from medlint.checks._screen import nothing_suspect
+    from medlint.config import Config
+    from medlint.engine import build_settings
+
+    ctx = build_settings(Config(), config_root=ROOT).ctx
+    assert nothing_suspect(Document("a.md", "# Page\n\nPlain prose, 38\u00b0C.\n"), ctx)
+    for piece in BODY_PIECES[:6] + BODY_PIECES[9:]:
+        assert not nothing_suspect(Document("a.md", f"# Page\n\n{piece}\n"), ctx), piece

@@ -30,6 +30,11 @@ class Document:
         self.body_start = self.frontmatter.end if self.frontmatter is not None else 0
 
     @cached_property
+    def memo(self) -> dict[object, object]:
+        """What checks computed about this page and may share (see checks/_screen.py)."""
+        return {}
+
+    @cached_property
     def lines(self) -> LineIndex:
         return LineIndex(self.text)
 

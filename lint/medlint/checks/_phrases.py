@@ -24,10 +24,15 @@ def _escape(phrase: str) -> str:
     return "".join("\\" + c if c in _META else c for c in phrase)
 
 
+def screen_pattern(phrase_set: PhraseSet) -> str | None:
+    """The set's screen as an RE2 pattern (None when the set is empty)."""
+    return _screen_pattern(phrase_set.phrases, phrase_set.case_sensitive, phrase_set.patterns)
+
+
 @lru_cache(maxsize=16)
-def _screen(
+def _screen_pattern(
     phrases: tuple[str, ...], case_sensitive: tuple[str, ...], patterns: tuple[str, ...]
-) -> Matcher | None:
+) -> str | None:
     alternatives = []
     if phrases:
         alternatives.append("(?i:" + "|".join(_escape(p) for p in phrases) + ")")
@@ -36,14 +41,30 @@ def _screen(
     alternatives += [f"(?:{p})" for p in patterns]
     if not alternatives:
         return None
+    return "|".join(alternatives)
+
+
+@lru_cache(maxsize=16)
+def _screen(
+    phrases: tuple[str, ...], case_sensitive: tuple[str, ...], patterns: tuple[str, ...]
+) -> Matcher | None:
+    pattern = _screen_pattern(phrases, case_sensitive, patterns)
+    if pattern is None:
+        return None
     try:
-        return compile_pattern("|".join(alternatives))
+        return compile_pattern(pattern)
     except UnsafePattern:
         return None  # Every pattern compiled alone; if together they do not, match exactly.
 
 
-def find_phrases(phrase_set: PhraseSet, text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """Exactly `phrase_set.finditer(text, start, end)`; decomposed text is matched composed."""
+def find_phrases(
+    phrase_set: PhraseSet, text: str, start: int, end: int, *, quiet: bool = False
+) -> list[tuple[int, int]]:
+    """Exactly `phrase_set.finditer(text, start, end)`; decomposed text is matched composed.
+
+    `quiet`: the set's screen is known to find nothing anywhere in `text` (checks/_screen.py),
+    so where `text` itself is matched (it is composed) there is nothing to find.
+    """
     if start >= end:
         return []
     screen = _screen(phrase_set.phrases, phrase_set.case_sensitive, phrase_set.patterns)
@@ -52,6 +73,8 @@ def find_phrases(phrase_set: PhraseSet, text: str, start: int, end: int) -> list
     if not unicodedata.is_normalized("NFC", text[start:end]):
         target, offsets = composed(text, start, end)
         lo_bound, hi_bound = 0, len(target)
+    elif quiet and screen is not None:
+        return []
     if screen is None:
         found = phrase_set.finditer(target, lo_bound, hi_bound)
     else:

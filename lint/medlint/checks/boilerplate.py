@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from medlint.checks import _screen as screens
 from medlint.checks._lines import delete_lines, is_blank, last_real_line
 from medlint.checks._phrases import find_phrases
 from medlint.document import Document
@@ -108,7 +109,8 @@ class Boilerplate(Rule):
         text = doc.text
         if doc.body_start >= len(text):
             return
-        hits = find_phrases(ctx.packs.boilerplate, text, doc.body_start, len(text))
+        quiet = screens.nothing_suspect(doc, ctx)
+        hits = find_phrases(ctx.packs.boilerplate, text, doc.body_start, len(text), quiet=quiet)
         if not hits:
             return
         # line -> (characters of phrases on it, number of phrases)

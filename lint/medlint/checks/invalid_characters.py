@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterator
 from functools import lru_cache
 
+from medlint.checks import _screen as screens
 from medlint.checks.mojibake import find_mojibake
 from medlint.document import Document
 from medlint.findings import Edit, Finding, Fix
@@ -27,12 +28,8 @@ _BAD = re.compile(
 )
 
 
-@lru_cache(maxsize=1)
-def _screen() -> Matcher:
-    """The same class for RE2, which scans a page several times faster than Python's engine;
-    almost no page has any of these characters, so the Python pattern rarely runs at all."""
-    from medlint.safe_regex import compile_pattern
-
+def screen_pattern() -> str:
+    """`_BAD` (which includes `_ASCII_BAD`) as an RE2 class."""
     ranges = [
         (0x00, 0x08),
         (0x0B, 0x0C),
@@ -49,7 +46,16 @@ def _screen() -> Matcher:
         (0x2066, 0x2069),
         (0xE000, 0xF8FF),
     ]
-    return compile_pattern("[" + "".join(f"\\x{{{a:x}}}-\\x{{{b:x}}}" for a, b in ranges) + "]")
+    return "[" + "".join(f"\\x{{{a:x}}}-\\x{{{b:x}}}" for a, b in ranges) + "]"
+
+
+@lru_cache(maxsize=1)
+def _screen() -> Matcher:
+    """The same class for RE2, which scans a page several times faster than Python's engine;
+    almost no page has any of these characters, so the Python pattern rarely runs at all."""
+    from medlint.safe_regex import compile_pattern
+
+    return compile_pattern(screen_pattern())
 
 
 _RTL = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
@@ -118,6 +124,8 @@ class InvalidCharacters(Rule):
     fix = "sometimes"
 
     def check(self, doc: Document, ctx: Context) -> Iterator[Finding]:
+        if screens.nothing_suspect(doc, ctx):
+            return  # not one of these characters anywhere (the C0 controls included)
         text = doc.text
         if text.isascii():
             hits = list(_ASCII_BAD.finditer(text))

@@ -21,6 +21,7 @@ import unicodedata
 from collections.abc import Iterator
 from functools import lru_cache
 
+from medlint.checks import _screen as screens
 from medlint.document import Document
 from medlint.findings import Edit, Finding
 from medlint.registry import Context, Rule, register
@@ -95,6 +96,15 @@ def _c1_as_windows(run: str) -> str:
     )
 
 
+def screen_pattern() -> str:
+    """The suspect pairs as one RE2 pattern (see `_screen`; checks/_screen.py runs it with
+    the other rules' screens)."""
+    return (
+        f"[{_LEAD}][{_CONT}]|[{_MAC_LEAD}][{_MAC_CONT}]|Ã  |Â [^\\s]"
+        f"|[!-~][{_MARKS}]+[{_CONT}{_MAC_CONT}]|[{_LEAD}{_MAC_LEAD}][!-~][{_MARKS}]"
+    )
+
+
 @lru_cache(maxsize=1)
 def _screen() -> Matcher:
     """The suspect pairs as one RE2 pattern: a linear scan several times faster than Python's
@@ -102,10 +112,7 @@ def _screen() -> Matcher:
     character after the space into the match; `_suspects` gives back Python matches."""
     from medlint.safe_regex import compile_pattern
 
-    return compile_pattern(
-        f"[{_LEAD}][{_CONT}]|[{_MAC_LEAD}][{_MAC_CONT}]|Ã  |Â [^\\s]"
-        f"|[!-~][{_MARKS}]+[{_CONT}{_MAC_CONT}]|[{_LEAD}{_MAC_LEAD}][!-~][{_MARKS}]"
-    )
+    return compile_pattern(screen_pattern())
 
 
 def _suspects(text: str, start: int, stop: int) -> Iterator[re.Match[str]]:
@@ -210,6 +217,8 @@ class Mojibake(Rule):
     fix = "sometimes"
 
     def check(self, doc: Document, ctx: Context) -> Iterator[Finding]:
+        if screens.nothing_suspect(doc, ctx):
+            return  # not one suspect pair: find_mojibake would find nothing
         for start, end, repaired in find_mojibake(doc.text):
             if start >= doc.body_start and doc.in_code(start):
                 continue

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from medlint.checks import _screen as screens
 from medlint.checks._lines import delete_lines, line_text
 from medlint.checks._phrases import find_phrases
 from medlint.document import Document
@@ -85,7 +86,7 @@ class Placeholder(Rule):
         phrases = ctx.packs.placeholders
         text = doc.text
         # One pass over the whole page: every further call would re-scan it.
-        every = find_phrases(phrases, text, 0, len(text))
+        every = find_phrases(phrases, text, 0, len(text), quiet=screens.nothing_suspect(doc, ctx))
         if not every:
             return
         in_front = [h for h in every if h[0] < doc.body_start]

@@ -1,0 +1,57 @@
+"""One linear-time pass over a page for four rules that almost never find anything.
+
+mojibake, invalid-characters, placeholder and boilerplate each start with their own RE2 screen
+over the whole page (a pair of suspect characters, a bad character, a phrase of a pack), and
+on nineteen pages in twenty none of the four finds anything. Each screen encoded the page to
+UTF-8 and scanned it again: four passes where one will do. Here the four screens are one
+alternation, run once per page; when it finds nothing, none of the four can find anything in
+the page or in any part of it (RE2 matches a part of the text with the whole text as its
+context, so a match in a part is a match in the whole), and the rules stop there. When it
+finds something, each rule runs exactly as before.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from medlint.checks import _phrases
+from medlint.document import Document
+from medlint.registry import Context
+from medlint.safe_regex import Matcher, UnsafePattern, compile_pattern
+
+
+@lru_cache(maxsize=16)
+def _combined(phrase_screens: tuple[str, ...]) -> Matcher | None:
+    from medlint.checks import invalid_characters, mojibake  # (they import this module)
+
+    parts = [mojibake.screen_pattern(), invalid_characters.screen_pattern(), *phrase_screens]
+    try:
+        return compile_pattern("|".join(f"(?:{p})" for p in parts))
+    except UnsafePattern:
+        return None  # each screen compiles alone; if together they do not, each runs alone
+
+
+def _screen(ctx: Context) -> Matcher | None:
+    patterns = []
+    for phrase_set in (ctx.packs.placeholders, ctx.packs.boilerplate):
+        pattern = _phrases.screen_pattern(phrase_set)
+        if pattern is None:
+            return None  # a set without a screen is matched exactly: nothing to vouch for
+        patterns.append(pattern)
+    return _combined(tuple(patterns))
+
+
+def nothing_suspect(doc: Document, ctx: Context) -> bool:
+    """True when none of the four screens finds anything anywhere in `doc.text`.
+
+    Computed once per page and context (kept in the Document's memo).
+    """
+    screen = _screen(ctx)
+    if screen is None:
+        return False
+    memo = doc.memo
+    found = memo.get(screen)
+    if found is None:
+        found = next(iter(screen.finditer(doc.text)), None) is None
+        memo[screen] = found
+    return bool(found)
