@@ -9,7 +9,10 @@ the next run works it out again and reports what a run without any cache reports
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -21,6 +24,7 @@ from medlint.findings import Finding
 from medlint.runner import RunOptions, RunResult, collect, run_check
 from tests.conftest import TODAY, VALID_PAGE
 
+KEY = "settings of these tests"  # the CLI's is runmemo.run_key of config, flags and date
 LINKING = VALID_PAGE + "\nSee [the guide](guide/intro.md#dosing) and [old](/Common/x.aspx).\n"
 
 
@@ -31,7 +35,11 @@ def _run(folder: Path, *, offline: bool = True, no_cache: bool = False) -> RunRe
     )
     items = collect([folder], folder, loaded.config, loaded.root)
     options = RunOptions(
-        offline=offline, no_cache=no_cache, jobs=1, cache_dir=folder / ".medlint_cache"
+        offline=offline,
+        no_cache=no_cache,
+        jobs=1,
+        cache_dir=folder / ".medlint_cache",
+        memo_key=KEY,
     )
     return run_check(items, settings, loaded.config, options)
 
@@ -96,7 +104,7 @@ def test_second_run_is_remembered_and_identical(
     second = _run(corpus)
     assert calls.take() == 0
     assert second.findings == first.findings
-    assert second.pages == first.pages
+    assert list(second.pages) == list(first.pages)
     assert second.files == first.files == 3
     assert {"placeholder", "relative-link"} <= {f.rule for f in second.findings}
 
@@ -156,7 +164,7 @@ def test_a_page_read_outside_the_run_for_its_anchors_is_watched(
         VALID_PAGE + "\n[intro](../guide/intro.md#dosing)\n", encoding="utf-8"
     )
     _age(corpus)
-    options = RunOptions(offline=True, jobs=1, cache_dir=corpus / ".medlint_cache")
+    options = RunOptions(offline=True, jobs=1, cache_dir=corpus / ".medlint_cache", memo_key=KEY)
 
     def run() -> RunResult:
         items = collect([corpus / "docs"], corpus, loaded.config, loaded.root)
@@ -199,7 +207,7 @@ def test_fresh_files_leave_no_memo(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     _run(tmp_path)
     _run(tmp_path)
     assert calls.take() == 2
-    assert not list(tmp_path.glob(".medlint_cache/results/*/runs/*.bin"))
+    assert not list(tmp_path.glob(".medlint_cache/runs/*.bin"))
 
 
 def test_online_runs_and_no_cache_runs_do_not_use_it(
@@ -214,7 +222,7 @@ def test_online_runs_and_no_cache_runs_do_not_use_it(
 
 def test_a_damaged_memo_is_a_miss(corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     first = _run(corpus)
-    (memo,) = corpus.glob(".medlint_cache/results/*/runs/*.bin")
+    (memo,) = corpus.glob(".medlint_cache/runs/*.bin")
     calls = Calls(monkeypatch)
     for damage in (b"", b"MLRC" + b"\x00" * 40, memo.read_bytes()[:-7] + b"garbage"):
         memo.write_bytes(damage)
@@ -237,7 +245,7 @@ def test_only_a_few_memos_are_kept(corpus: Path) -> None:
         (corpus / f"extra{i}.md").write_text(VALID_PAGE, encoding="utf-8")
         _age(corpus)
         _run(corpus)
-    assert len(list(corpus.glob(".medlint_cache/results/*/runs/*.bin"))) == runmemo.KEEP
+    assert len(list(corpus.glob(".medlint_cache/runs/*.bin"))) == runmemo.KEEP
 
 
 def test_changes_above_the_working_folder_do_not_undo_it(
@@ -250,3 +258,62 @@ def test_changes_above_the_working_folder_do_not_undo_it(
     (corpus.parent / f"{corpus.name}-neighbour.txt").write_text("x", encoding="utf-8")
     _run(corpus)
     assert calls.take() == 1
+
+
+def test_a_folder_touched_without_changes_keeps_it(
+    corpus: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A new mtime on a folder sends the memo to the listing itself, which is unchanged."""
+    calls = Calls(monkeypatch)
+    _run(corpus)
+    os.utime(corpus / "guide")
+    os.utime(corpus)
+    _run(corpus)
+    assert calls.take() == 1
+
+
+PROBE = """
+import json, sys
+from medlint.cli import main
+try:
+    main(sys.argv[1:])
+except SystemExit as exc:
+    print("EXIT=" + str(exc.code), file=sys.stderr)
+print("MODULES=" + json.dumps(sorted(sys.modules)), file=sys.stderr)
+"""
+
+
+def _cli(folder: Path, *args: str) -> tuple[str, int, set[str]]:
+    env = {**os.environ, "MEDLINT_TODAY": TODAY, "NO_COLOR": "1"}
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, "check", "--offline", *args, "."],
+        cwd=folder,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    lines = done.stderr.splitlines()
+    code = int(next(x for x in lines if x.startswith("EXIT=")).removeprefix("EXIT="))
+    modules = json.loads(
+        next(x for x in lines if x.startswith("MODULES=")).removeprefix("MODULES=")
+    )
+    return done.stdout, code, set(modules)
+
+
+def test_the_program_answers_an_unchanged_run_without_building_settings(corpus: Path) -> None:
+    """The second run prints the same report and exit status, importing no rule, no page
+    parser, no YAML library and no pydantic; other flags or settings are not answered by it."""
+    first, code, cold = _cli(corpus)
+    assert {"medlint.engine", "yaml", "medlint.checks.placeholder"} <= cold
+    second, code2, warm = _cli(corpus)
+    assert (second, code2) == (first, code) and code == 1 and "placeholder" in first
+    for module in ("medlint.engine", "medlint.document", "medlint.registry", "yaml", "pydantic"):
+        assert module not in warm, module
+    assert not any(m.startswith("medlint.checks.") for m in warm)
+    only, _, again = _cli(corpus, "--select", "relative-link")
+    assert "placeholder" not in only and "relative-link" in only
+    assert "medlint.engine" in again  # another selection is another run
+    (corpus / "medlint.toml").write_text('[rules.placeholder]\nseverity = "warning"\n', "utf-8")
+    _, code3, changed = _cli(corpus, "--select", "placeholder")
+    assert code3 == 0 and "medlint.engine" in changed  # new config: worked out again

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 
     from medlint.config import LoadedConfig
     from medlint.engine import Settings
-    from medlint.findings import Finding
+    from medlint.findings import Finding, Severity
     from medlint.reporters.base import Report
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -192,10 +192,10 @@ def check(
     jobs: int | None,
 ) -> None:
     """Check PATHS (default: the current folder) and report findings."""
-    from medlint.runner import RunOptions, collect, make_report, run_check
+    from medlint.findings import Severity
+    from medlint.runner import RunOptions, collect, make_report, recall, run_check
 
     loaded = _load(config_path)
-    settings = _settings(loaded, select, ignore, today, fail_on)
     items = collect(list(paths) or [Path(".")], Path.cwd(), loaded.config, loaded.root)
     options = RunOptions(
         offline=offline or loaded.config.offline,
@@ -205,11 +205,18 @@ def check(
         jobs=jobs,
         cache_dir=loaded.root / loaded.config.cache_dir,
     )
-    run = run_check(items, settings, loaded.config, options)
+    if options.offline and not no_cache:
+        options.memo_key = _memo_key(loaded, select, ignore, today)
+    # With nothing changed since the last such run, its outcome is all there is to report:
+    # the settings (every rule imported, every pack read) are built only when pages are read.
+    settings = None
+    run = recall(items, loaded.config, options)
+    if run is None:
+        settings = _settings(loaded, select, ignore, today, fail_on)
+        run = run_check(items, settings, loaded.config, options)
+    fail = Severity.parse(fail_on or loaded.config.fail_on)  # as build_settings makes it
     report = make_report(run, settings, statistics=statistics)
-    report = dataclasses.replace(
-        report, fail_on=settings.fail_on, targets=tuple(str(p) for p in paths)
-    )
+    report = dataclasses.replace(report, fail_on=fail, targets=tuple(str(p) for p in paths))
     written = True
     if output is None:
         click.echo(render(report, fmt, quiet=quiet, colour=_colour()), nl=False)
@@ -217,7 +224,33 @@ def check(
         written = _write_report(report, fmt, output, quiet)
     for extra_fmt, path in reports:
         written = _write_report(report, extra_fmt, path, quiet) and written
-    raise SystemExit(exit_code(run.findings, settings) if written else EXIT_ERROR)
+    raise SystemExit(exit_code(run.findings, fail) if written else EXIT_ERROR)
+
+
+def _memo_key(
+    loaded: LoadedConfig, select: tuple[str, ...], ignore: tuple[str, ...], today: str | None
+) -> str:
+    """The run memo's key: everything `_settings` builds the settings from (see runmemo)."""
+    from medlint.runmemo import run_key
+
+    packs = []
+    for pack in loaded.config.rule_packs:
+        try:
+            packs.append((pack, (loaded.root / pack).read_bytes()))
+        except OSError:  # building the settings will say so; no memo is written then
+            packs.append((pack, b""))
+    inputs = (
+        loaded.config,
+        str(loaded.path),
+        str(loaded.root),
+        sorted(select),
+        sorted(ignore),
+        today,
+        os.environ.get("MEDLINT_TODAY"),
+        dt.date.today().isoformat(),
+        packs,
+    )
+    return run_key(inputs)
 
 
 def _report_targets(values: tuple[str, ...]) -> tuple[tuple[str, Path], ...]:
@@ -345,7 +378,7 @@ def fix_cmd(
             )
     if not (quiet and not remaining and not run.would_change):
         click.echo(run.summary(), err=show_diff)
-    code = exit_code(remaining, settings)
+    code = exit_code(remaining, settings.fail_on)
     if code == EXIT_OK and ((not write and run.would_change) or any(f.problem for f in run.files)):
         code = EXIT_FINDINGS
     raise SystemExit(code)
@@ -370,12 +403,12 @@ def _colour() -> bool:
     return sys.stdout.isatty() and "NO_COLOR" not in os.environ
 
 
-def exit_code(findings: Sequence[Finding], settings: Settings) -> int:
+def exit_code(findings: Sequence[Finding], fail_on: Severity) -> int:
     worst = EXIT_OK
     for f in findings:
         if f.rule == "internal-error":
             return EXIT_ERROR
-        if f.severity >= settings.fail_on:
+        if f.severity >= fail_on:
             worst = EXIT_FINDINGS
     return worst
 

@@ -16,11 +16,13 @@ everything that outcome was worked out from and that can change while the settin
   page), with its answer, probed again;
 - every page read outside the run for its anchors, by stat.
 
-It lives in the fingerprint's folder of the result cache (same medlint, settings, rule packs and
-date), named by a digest of the run's files, so each set of paths (the whole corpus, one
-section) has its own. It is written only when every stat in it is older than the racy window
-(`cache.RACY_NS`) and only for runs that need nothing else (offline, every folder of the run
-readable, every page cacheable), so an equal stat proves what it proves for the result cache.
+It lives in `.medlint_cache/runs/`, named by a digest of what the run's settings are made from
+(`run_key`: config, command line, date, rule packs, medlint itself) and of the run's files, so
+a run answered from it never builds its settings, and each set of paths (the whole corpus, one
+section, a pre-commit set) has its own. It is written only when every file's stat in it is
+older than the racy window (`cache.RACY_NS`) and only for runs that need nothing else (offline,
+every folder of the run readable, every page cacheable), so an equal stat proves what it proves
+for the result cache.
 Like the buckets, a memo file carries a checksum and is replaced atomically; anything unexpected
 in it makes it a miss, never an error.
 """
@@ -31,10 +33,10 @@ import contextlib
 import datetime as dt
 import marshal
 import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 from medlint import cache, wire
 from medlint.findings import Finding
@@ -47,7 +49,8 @@ KEEP = 8  # memo files kept per fingerprint: the corpus, a few sections, the las
 class Observed:
     """What the link phase read from the disk besides the run's own files."""
 
-    folders: dict[str, bytes | None] = field(default_factory=dict)  # folder -> listing digest
+    # folder -> (its mtime before it was listed, digest of the listing); None: unlistable
+    folders: dict[str, tuple[int, bytes] | None] = field(default_factory=dict)
     probes: dict[str, bool] = field(default_factory=dict)  # path -> whether it existed
     pages: dict[str, cache.StatKey | None] = field(default_factory=dict)  # page read for anchors
 
@@ -55,14 +58,83 @@ class Observed:
 @dataclass(slots=True)
 class Outcome:
     findings: list[Finding]
-    pages: list[PageInfo]
+    pages: Sequence[PageInfo]
     files: int
+    today: dt.date  # the date the run judged review currency against
+    rule_meta: dict[str, tuple[str, str, str, str]]  # what reports say of each rule
 
 
-def memo_path(folder: Path, paths: Sequence[str]) -> Path:
-    """One memo file per set of files, in the fingerprint's folder of the result cache."""
-    key = cache.digest("\x00".join(sorted(paths)).encode("utf-8", "surrogatepass")).hex()
-    return folder / "runs" / f"{key}.bin"
+class LazyPages(Sequence[PageInfo]):
+    """Page facts as stored, made into PageInfo objects only if a report reads them (the HTML,
+    Markdown and JUnit reports do; the text report, the pre-commit and CI default, does not)."""
+
+    def __init__(self, rows: Sequence[tuple[Any, ...]]) -> None:
+        self._rows = rows
+        self._pages: list[PageInfo] | None = None
+
+    def _built(self) -> list[PageInfo]:
+        if self._pages is None:
+            self._pages = [
+                PageInfo(
+                    path,
+                    title=title,
+                    source=source,
+                    last_reviewed=dt.date.fromordinal(last) if last is not None else None,
+                    review_due=dt.date.fromordinal(due) if due is not None else None,
+                )
+                for path, title, source, last, due in self._rows
+            ]
+        return self._pages
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    @overload
+    def __getitem__(self, index: int) -> PageInfo: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[PageInfo]: ...
+
+    def __getitem__(self, index: int | slice) -> PageInfo | Sequence[PageInfo]:
+        return self._built()[index]
+
+    def __iter__(self) -> Iterator[PageInfo]:
+        return iter(self._built())
+
+
+def run_key(inputs: object) -> str:
+    """A digest of everything a run's settings are made from, without making them.
+
+    The result cache keys on the settings themselves (rules, their options, the packs'
+    content, the date), which means importing every rule and reading every pack: a tenth of
+    a second, most of what a run answered from the memo would cost. Settings are a function of
+    their inputs (the config as read, the command-line selection, the date's sources, the rule
+    pack files, medlint's own files), so a digest of those inputs names them as surely.
+    `cache.fingerprint` adds medlint's version and source files and the parsers' versions;
+    here the shipped rule packs' files are added too.
+    """
+    from importlib.util import find_spec
+
+    from medlint import __version__
+
+    packs: list[object] = []
+    spec = find_spec("medlint.rules")
+    for folder in (spec.submodule_search_locations or []) if spec is not None else []:
+        try:
+            names = sorted(os.listdir(folder))
+        except OSError:
+            continue
+        for name in names:
+            if name.endswith(".yaml"):
+                st = os.stat(os.path.join(folder, name))
+                packs.append((name, st.st_size, st.st_mtime_ns))
+    return cache.fingerprint(("run-memo", inputs, packs), version=__version__)
+
+
+def memo_path(cache_dir: Path, key: str, paths: Sequence[str]) -> Path:
+    """One memo file per (settings, set of files): the corpus, a section, a pre-commit set."""
+    text = key + "\x00" + "\x00".join(sorted(paths))
+    return cache_dir / "runs" / f"{cache.digest(text.encode('utf-8', 'surrogatepass')).hex()}.bin"
 
 
 def _stat(path: str) -> cache.StatKey | None:
@@ -72,14 +144,15 @@ def _stat(path: str) -> cache.StatKey | None:
         return None
 
 
-def listing(folder: str) -> tuple[frozenset[str], frozenset[str], bytes] | None:
-    """A folder's entry names, the names of its folders, and a digest of (name, is a folder)
-    for each; None when it cannot be listed.
+def listing(folder: str) -> tuple[frozenset[str], frozenset[str], int, bytes] | None:
+    """A folder's entry names, the names of its folders, its mtime (taken before listing it)
+    and a digest of (name, is a folder) for each entry; None when it cannot be listed.
 
     `is_dir` follows symbolic links, as `os.path.isdir` does, and on Linux comes from the
     listing itself: the link phase learns which entries are folders without a stat each."""
     pairs: list[tuple[str, bool]] = []
     try:
+        mtime = os.stat(folder).st_mtime_ns
         with os.scandir(folder) as entries:
             for entry in entries:
                 try:
@@ -93,12 +166,24 @@ def listing(folder: str) -> tuple[frozenset[str], frozenset[str], bytes] | None:
     flat = "\x00".join(f"{name}/" if is_dir else name for name, is_dir in pairs)
     digest = cache.digest(flat.encode("utf-8", "surrogatepass"))
     names = frozenset(name for name, _ in pairs)
-    return names, frozenset(name for name, is_dir in pairs if is_dir), digest
+    return names, frozenset(name for name, is_dir in pairs if is_dir), mtime, digest
 
 
-def _listing_digest(folder: str) -> bytes | None:
+def _same_listing(folder: str, seen: tuple[int, bytes] | None, trusted_before: int) -> bool:
+    """Whether `folder` lists as it did. An unchanged mtime proves it, as for files, when it
+    was old enough when stored (adding, removing or renaming an entry sets a folder's mtime);
+    otherwise the listing is read again and compared."""
+    if seen is None:
+        return listing(folder) is None
+    mtime, digest = seen
+    if mtime < trusted_before:
+        try:
+            if os.stat(folder).st_mtime_ns == mtime:
+                return True
+        except OSError:
+            return False
     found = listing(folder)
-    return None if found is None else found[2]
+    return found is not None and found[3] == digest
 
 
 def load(target: Path, files: Sequence[tuple[str, str]]) -> Outcome | None:
@@ -110,7 +195,10 @@ def load(target: Path, files: Sequence[tuple[str, str]]) -> Outcome | None:
     if data is None:
         return None
     try:
-        stored_files, folders, probes, pages_read, findings, pages, count = marshal.loads(data)
+        record = marshal.loads(data)
+        stored_files, folders, probes, pages_read, findings, pages, count, written, extra = record
+        today, meta = extra
+        trusted_before = written - cache.RACY_NS
     except (EOFError, ValueError, TypeError):
         return None
     try:
@@ -126,8 +214,8 @@ def load(target: Path, files: Sequence[tuple[str, str]]) -> Outcome | None:
             st = stat(path)
             if st.st_mtime_ns != mtime or st.st_size != size or st.st_ino != ino:
                 return None
-        for folder, digest in folders:
-            if _listing_digest(folder) != digest:
+        for folder, seen in folders:
+            if not _same_listing(folder, seen, trusted_before):
                 return None
         for path, existed in probes:
             if os.path.exists(path) != existed:
@@ -137,17 +225,10 @@ def load(target: Path, files: Sequence[tuple[str, str]]) -> Outcome | None:
                 return None
         return Outcome(
             findings=wire.from_rows(findings),
-            pages=[
-                PageInfo(
-                    path,
-                    title=title,
-                    source=source,
-                    last_reviewed=dt.date.fromordinal(last) if last is not None else None,
-                    review_due=dt.date.fromordinal(due) if due is not None else None,
-                )
-                for path, title, source, last, due in pages
-            ],
+            pages=LazyPages(pages),
             files=count,
+            today=dt.date.fromordinal(today),
+            rule_meta=dict(meta),
         )
     except (OSError, ValueError, TypeError, KeyError):  # a file gone, or a memo of another shape
         return None
@@ -186,6 +267,8 @@ def store(
             for p in outcome.pages
         ),
         outcome.files,
+        now_ns,
+        (outcome.today.toordinal(), tuple(sorted(outcome.rule_meta.items()))),
     )
     try:
         target.parent.mkdir(parents=True, exist_ok=True)

@@ -12,8 +12,9 @@ the output is the same whatever the number of workers or the order files were fo
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+import datetime as dt
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -38,15 +39,19 @@ class RunOptions:
     progress: Callable[[int, int], None] | None = None
     jobs: int | None = None  # worker processes; None: one per core; 1: all in this process
     cache_dir: Path | None = None  # None: `cache-dir` of the config, under the working folder
+    # The run memo's key (runmemo.run_key of what the settings were made from); None: no memo.
+    memo_key: str | None = None
 
 
 @dataclass(slots=True)
 class RunResult:
     findings: list[Finding]
     files: int
-    pages: list[PageInfo] = field(default_factory=list)
+    pages: Sequence[PageInfo] = ()
     unchecked_links: int = 0
     unchecked_reason: str | None = None
+    today: dt.date | None = None  # set when the run was answered from the run memo
+    rule_meta: dict[str, tuple[str, str, str, str]] | None = None  # likewise
 
 
 def collect(paths: list[Path], cwd: Path, config: Config, config_root: Path) -> list[Discovered]:
@@ -126,28 +131,59 @@ def _payloads(
         store.flush()
 
 
+def _memo(items: list[Discovered], options: RunOptions, config: Config) -> Path | None:
+    """Where this run's memo is, when it may have one: an offline run with the cache on, over
+    readable folders (an online one also depends on what servers answer today)."""
+    if options.memo_key is None or options.no_cache or not options.offline:
+        return None
+    if any(item.error is not None for item in items):
+        return None
+    from medlint import runmemo
+
+    folder = options.cache_dir or Path.cwd() / config.cache_dir
+    return runmemo.memo_path(folder, options.memo_key, [item.fspath for item in items])
+
+
+def recall(items: list[Discovered], config: Config, options: RunOptions) -> RunResult | None:
+    """The run's outcome from its memo, when every file and folder it read is unchanged.
+
+    Needs no settings: the CLI calls it before building them, so a run with nothing changed
+    imports no rule, reads no rule pack and parses no page.
+    """
+    memo = _memo(items, options, config)
+    if memo is None:
+        return None
+    from medlint import runmemo
+
+    hit = runmemo.load(memo, [(item.fspath, item.display) for item in items])
+    if hit is None:
+        return None
+    return RunResult(
+        findings=hit.findings,
+        files=hit.files,
+        pages=hit.pages,
+        today=hit.today,
+        rule_meta=hit.rule_meta,
+    )
+
+
 def run_check(
     items: list[Discovered], settings: Settings, config: Config, options: RunOptions
 ) -> RunResult:
     remote = not options.offline
+    memo = _memo(items, options, config)
+    if memo is not None:
+        remembered = recall(items, config, options)
+        if remembered is not None:
+            return remembered
     store = None if options.no_cache else _open_cache(settings, config, options)
-    # An offline run over readable folders depends only on files and folders the run memo
-    # can check again (see runmemo); an online one also on what servers answer today.
-    memo: Path | None = None
-    if store is not None and options.offline and all(i.error is None for i in items):
-        from medlint import runmemo
-
-        files = [(item.fspath, item.display) for item in items]
-        memo = runmemo.memo_path(store.folder, [path for path, _ in files])
-        hit = runmemo.load(memo, files)
-        if hit is not None:
-            return RunResult(findings=hit.findings, files=hit.files, pages=hit.pages)
     # Imported only when pages are really checked or decoded: not on a run memo hit.
     from medlint.engine import finalize
     from medlint.linkphase import LinkPhase
     from medlint.outcome import decode
 
     out = RunResult(findings=[], files=len(items))
+    pages: list[PageInfo] = []
     # Pages are judged and finalized as they arrive, in whatever order workers finish them;
     # everything is sorted at the end, so the output does not depend on that order.
     phase = LinkPhase((item.display for item in items), settings, config, options, out)
@@ -155,25 +191,30 @@ def run_check(
     shared: dict[tuple[str, ...], tuple[str, ...]] = {}
     for display, payload in _payloads(items, settings, store, options.jobs):
         result, info, anchors = decode(display, payload, remote, shared)
-        out.pages.append(info)
+        pages.append(info)
         if phase.add(result, anchors) and (result.findings or result.suppressions):
             out.findings.extend(finalize(result, settings))
         if options.progress is not None:
-            options.progress(len(out.pages), total)
+            options.progress(len(pages), total)
     del shared
     for result in phase.finish():
         if result.findings or result.suppressions:
             out.findings.extend(finalize(result, settings))
-    out.pages.sort(key=lambda page: page.path)
+    pages.sort(key=lambda page: page.path)
+    out.pages = pages
     out.findings.sort(key=Finding.sort_key)
-    observed = phase.observed
     if memo is not None and store is not None:
-        _remember(memo, items, store, observed, out)
+        _remember(memo, items, store, phase.observed, out, settings)
     return out
 
 
 def _remember(
-    memo: Path, items: list[Discovered], store: ResultCache, observed: Observed, out: RunResult
+    memo: Path,
+    items: list[Discovered],
+    store: ResultCache,
+    observed: Observed,
+    out: RunResult,
+    settings: Settings,
 ) -> None:
     """Write the run memo when every file's outcome came with a stat (was cacheable)."""
     import time
@@ -186,25 +227,35 @@ def _remember(
         if key is None:  # unreadable, not a regular file, too large: checked again every time
             return
         files[item.fspath] = (item.display, key)
-    outcome = runmemo.Outcome(out.findings, out.pages, out.files)
+    outcome = runmemo.Outcome(out.findings, out.pages, out.files, settings.ctx.today, rule_meta())
     runmemo.store(memo, files, observed, outcome, time.time_ns())
 
 
-def make_report(run: RunResult, settings: Settings, *, statistics: bool) -> Report:
+def rule_meta() -> dict[str, tuple[str, str, str, str]]:
+    """(code, summary, fix availability, default severity) of every rule, for reports."""
     from medlint.registry import all_rules
 
-    meta = {
+    return {
         name: (cls.code, cls.summary, cls.fix, cls.severity.label)
         for name, cls in all_rules().items()
     }
+
+
+def make_report(run: RunResult, settings: Settings | None, *, statistics: bool) -> Report:
+    """The report of a run; `settings` may be None for a run answered from the memo."""
+    if settings is None:
+        assert run.today is not None and run.rule_meta is not None
+        today, meta = run.today, run.rule_meta
+    else:
+        today, meta = settings.ctx.today, rule_meta()
     return Report(
         findings=tuple(run.findings),
         files=run.files,
         version=__version__,
-        today=settings.ctx.today,
+        today=today,
         statistics=statistics,
         unchecked_links=run.unchecked_links,
         unchecked_reason=run.unchecked_reason,
-        pages=tuple(run.pages),
+        pages=run.pages,
         rule_meta=meta,
     )

@@ -142,7 +142,7 @@ class LocalFiles:
         if folder not in self._listings:
             found = listing(folder)
             self._listings[folder] = None if found is None else found[:2]
-            self.observed.folders[folder] = None if found is None else found[2]
+            self.observed.folders[folder] = None if found is None else found[2:]
         return self._listings[folder]
 
     def root_of(self, folder: str) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from medlint.findings import Applicability, Finding, Severity
@@ -30,7 +30,7 @@ class Report:
     statistics: bool = False
     unchecked_links: int = 0  # links that could not be judged (no network, timeouts)
     unchecked_reason: str | None = None
-    pages: tuple[PageInfo, ...] = ()
+    pages: Sequence[PageInfo] = ()  # a run memo's are built only when a report reads them
     rule_meta: Mapping[str, tuple[str, str, str, str]] = field(default_factory=dict)
     # rule name -> (code, summary, fix availability, default severity)
     # The run's `--fail-on`: JUnit fails a test only for findings that fail the run, and the HTML
