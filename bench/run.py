@@ -16,7 +16,8 @@ Anchors, installed on first use: markdownlint-cli2 0.22 from npm into bench/node
 from PyPI into the running Python, and the floor (bench/floor.py: read + YAML C loader, one
 core). `medlint check --offline` runs with every rule; "cold" deletes `.medlint_cache/` first,
 "warm" runs again with nothing changed. `medlint fix` runs on a fresh copy of the corpus each
-time (copying is not timed). medlint runs from a snapshot of the checkout taken at the start.
+time (copying is not timed). medlint and the floor run in a virtual environment (bench-work/venv)
+where medlint is installed from the checkout at the start, as pre-commit installs the hook.
 """
 
 from __future__ import annotations
@@ -124,23 +125,28 @@ def measure(argv: list[str], cwd: Path, env: dict[str, str], *, sample_memory: b
     )
 
 
-def snapshot(work: Path) -> Path:
-    """A copy of medlint as it is now, laid out as the wheel installs it, put first on the path.
+def medlint_venv(work: Path) -> Path:
+    """A virtual environment with medlint installed from the checkout, as users have it.
 
-    A long run must measure one version: an edit to the checkout mid-run would change the code
-    under test and, since the result cache is keyed by medlint's own files, turn a warm run
-    into a cold one.
+    pre-commit runs the hook from such an environment: a regular (not editable) install and no
+    site hooks but the environment's own. The interpreter this script runs in may carry others
+    (an editable install's path finder, a sandbox's certificate hook: 30-60 ms at every start,
+    none of it medlint's). Installing also freezes the code under test for the whole run: an
+    edit to the checkout mid-run cannot change it, nor, since the result cache is keyed by
+    medlint's own files, turn a warm run into a cold one. Dependencies come from the registry
+    the first time; medlint itself is reinstalled from the checkout on every run.
     """
     repo = BENCH.parent
-    target = work / "medlint-snapshot"
-    shutil.rmtree(target, ignore_errors=True)
-    ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
-    shutil.copytree(repo / "lint" / "medlint", target / "medlint", ignore=ignore)
-    for data in ("rules", "schemas"):
-        if (repo / data).is_dir():
-            shutil.rmtree(target / "medlint" / data, ignore_errors=True)
-            shutil.copytree(repo / data, target / "medlint" / data, ignore=ignore)
-    return target
+    venv = work / "venv"
+    python = venv / "bin" / "python"
+    if not python.exists():
+        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+        subprocess.run([str(python), "-m", "pip", "install", "-q", str(repo)], check=True)
+    subprocess.run(
+        [str(python), "-m", "pip", "install", "-q", "--no-deps", "--force-reinstall", str(repo)],
+        check=True,
+    )
+    return venv / "bin"
 
 
 def ensure_anchors(skip_install: bool) -> dict[str, str]:
@@ -193,8 +199,8 @@ def _no_cache(folder: Path) -> Path:
     return folder
 
 
-def tools(work: Path, versions: dict[str, str]) -> list[Tool]:
-    medlint = str(BIN / "medlint")
+def tools(work: Path, versions: dict[str, str], venv: Path) -> list[Tool]:
+    medlint = str(venv / "medlint")
     out = [
         Tool(
             "medlint",
@@ -216,7 +222,7 @@ def tools(work: Path, versions: dict[str, str]) -> list[Tool]:
         Tool(
             "floor",
             "Python: read + YAML (C loader) only, one core",
-            lambda _f, target: [sys.executable, str(BENCH / "floor.py"), target],
+            lambda _f, target: [str(venv / "python"), str(BENCH / "floor.py"), target],
         ),
     ]
     if "rumdl" in versions:
@@ -389,14 +395,13 @@ def main() -> int:
     versions = ensure_anchors(args.no_install)
     work = args.work.resolve()
     work.mkdir(parents=True, exist_ok=True)
-    all_tools = tools(work, versions)
+    all_tools = tools(work, versions, medlint_venv(work))
     if args.tools:
         wanted = set(args.tools.split(","))
         all_tools = [t for t in all_tools if t.name in wanted]
     # Installed tools as users run them: bytecode is written once and reused, colours off.
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     env["NO_COLOR"] = "1"
-    env["PYTHONPATH"] = str(snapshot(work))
     load_before = os.getloadavg()
     for size in sizes:
         print(f"corpus of {size:,} pages", file=sys.stderr, flush=True)
