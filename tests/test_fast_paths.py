@@ -121,3 +121,94 @@ def test_the_shared_screen_vouches_only_for_clean_pages() -> None:
     assert nothing_suspect(Document("a.md", "# Page\n\nPlain prose, 38\u00b0C.\n"), ctx)
     for piece in BODY_PIECES[:6] + BODY_PIECES[9:]:
         assert not nothing_suspect(Document("a.md", f"# Page\n\n{piece}\n"), ctx), piece
+
+
+def test_the_mention_screen_covers_every_character_pythons_pattern_matches() -> None:
+    """Each piece a screened word is spelled with matches, in RE2, every character that the
+    same piece of `mention_pattern` matches in Python (case ignored), over all of Unicode."""
+    import re2
+
+    from medlint.checks import cancer_type_unmentioned as ctu
+
+    pieces = sorted(ctu._SCREEN_PLAIN | set(ctu._VARIANTS))
+    python = {ch: re.compile(ctu._letters(ch), re.IGNORECASE) for ch in pieces}
+    screen = {ch: re2.compile("(?i:" + str(ctu._screen_letters(ch)) + ")") for ch in pieces}
+    union = re.compile("|".join(f"(?:{p.pattern})" for p in python.values()), re.IGNORECASE)
+    matched = [chr(c) for c in range(0x110000) if union.fullmatch(chr(c))]
+    assert len(matched) < 1000
+    for ch in pieces:
+        for c in matched:
+            if python[ch].fullmatch(c):
+                assert screen[ch].fullmatch(c), (ch, hex(ord(c)))
+    separator = re2.compile(ctu._separator())
+    python_separator = re.compile(r"[\s-]+", re.IGNORECASE)
+    for c in range(0x110000):
+        if python_separator.fullmatch(chr(c)):
+            assert separator.fullmatch(chr(c)), hex(c)
+    # Combining marks after a letter (a decomposed page), as Python matches them.
+    marks = re.compile("a[\u0300-\u036f]", re.IGNORECASE)
+    screened = re2.compile("(?i:" + str(ctu._screen_letters("a")) + ")")
+    for c in range(0x110000):
+        if marks.fullmatch("a" + chr(c)):
+            assert screened.fullmatch("a" + chr(c)), hex(c)
+
+
+MENTION_PIECES = st.sampled_from(
+    [
+        "liver",
+        "Liver",
+        "LIVERS",
+        "hi\u0301gado",
+        "h\u00cdgado",
+        "h\u0130gado",
+        "bone marrow",
+        "bone \n marrow",
+        "bone-marrow",
+        "bone",
+        "xliver",
+        "livery",
+        "breast",
+        ".",
+        ". ",
+        ", ",
+        " ",
+        "\n",
+        "a",
+        "(",
+        ")",
+        "\u00e9",
+    ]
+)
+
+
+@settings(max_examples=600, deadline=None)
+@given(
+    st.lists(MENTION_PIECES, max_size=14).map("".join),
+    st.sampled_from(["liver", "breast", "myeloma", "bone"]),
+    st.integers(0, 12),
+    st.lists(st.tuples(st.integers(0, 60), st.integers(0, 12)), max_size=2),
+)
+def test_mentions_are_found_as_the_plain_search_finds_them(
+    text: str, slug: str, prefix: int, links: list[tuple[int, int]]
+) -> None:
+    from medlint.checks import cancer_type_unmentioned as ctu
+
+    words = {
+        "liver": ("liver", "hígado", "hepatic"),
+        "breast": ("breast", "mama"),
+        "myeloma": ("myeloma", "multiple myeloma"),
+        "bone": ("bone marrow", "bone cancer"),
+    }[slug]
+    pattern = ctu.mention_pattern(slug, words)
+    screen = ctu.mention_screen(slug, words)
+    assert screen is not None
+    targets = [(s, s + n) for s, n in links]
+    expected = any(
+        not any(s <= m.start() < e for s, e in targets) for m in pattern.finditer(text, 0)
+    )
+    original = ctu.PREFIX
+    ctu.PREFIX = prefix
+    try:
+        assert ctu._mentioned(text, 0, pattern, screen, targets) == expected
+    finally:
+        ctu.PREFIX = original

@@ -10,6 +10,7 @@ from functools import lru_cache
 from medlint.document import Document
 from medlint.findings import Finding, Severity
 from medlint.registry import Context, Rule, register
+from medlint.safe_regex import Matcher, UnsafePattern, compile_pattern
 
 # Letters that carry accents in the languages of the corpus: `higado` and `hígado` (and the
 # decomposed NFD spelling) are the same word to a reader, so they are to this rule.
@@ -25,10 +26,14 @@ _VARIANTS = {
 _MARKS = "[\u0300-\u036f]*"
 
 
-def _letters(word: str) -> str:
-    plain = "".join(
+def _plain(word: str) -> str:
+    return "".join(
         c for c in unicodedata.normalize("NFD", word.casefold()) if not unicodedata.combining(c)
     )
+
+
+def _letters(word: str) -> str:
+    plain = _plain(word)
     out = []
     for ch in plain:
         if ch in _VARIANTS:
@@ -45,6 +50,90 @@ def mention_pattern(slug: str, words: tuple[str, ...]) -> re.Pattern[str]:
     """Any of the slug's words as a whole word, plural allowed, accents and case ignored."""
     alts = sorted({_letters(w) for w in (*words, slug.replace("-", " ")) if w.strip()}, key=len)
     return re.compile(rf"(?<!\w)(?:{'|'.join(reversed(alts))})(?:e?s)?(?!\w)", re.IGNORECASE)
+
+
+# The mention screen: `mention_pattern` without its lookarounds and plural, for RE2, so that a
+# page that never mentions a type (one in seven of a real corpus; every such page was a scan of
+# the whole body by Python's engine, trying the alternation at every position) is told in one
+# linear pass. Every text Python's pattern matches must match the screen: the screen spells the
+# words only with characters whose case-insensitive matches RE2 is known to cover (ASCII letters
+# and digits; `i` also stands for `İ` and `ı`, which Python's IGNORECASE takes for `i` and RE2's
+# case folding does not), and a word spelled otherwise gets no screen. The test suite checks
+# the covering over every code point.
+_SCREEN_PLAIN = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
+_SCREEN_EXTRA = {"i": "\\x{130}\\x{131}"}
+_SCREEN_MARKS = "[\\x{300}-\\x{36f}]*"
+# Characters that no screened word can match (nor its plural or separators), so a match can
+# neither contain one nor run past one: where the scan of a page's beginning may stop.
+_CUT = "."
+PREFIX = 400  # characters of the body searched first: titles and introductions name the type
+
+
+@lru_cache(maxsize=1)
+def _separator() -> str:
+    """`[\\s-]+` for RE2: every character Python's `\\s` matches (all below U+3001) and `-`."""
+    spaces = "".join(f"\\x{{{c:x}}}" for c in range(0x3001) if chr(c).isspace())
+    return f"[{spaces}\\-]+"
+
+
+def _screen_letters(word: str) -> str | None:
+    out = []
+    for ch in _plain(word):
+        if ch in _VARIANTS:
+            out.append(f"[{_VARIANTS[ch]}{_SCREEN_EXTRA.get(ch, '')}]{_SCREEN_MARKS}")
+        elif ch in {" ", "-"}:
+            out.append(_separator())
+        elif ch in _SCREEN_PLAIN:
+            out.append(f"[{ch}{_SCREEN_EXTRA.get(ch, '')}]")
+        else:
+            return None
+    return "".join(out)
+
+
+@lru_cache(maxsize=256)
+def mention_screen(slug: str, words: tuple[str, ...]) -> Matcher | None:
+    """A superset of `mention_pattern`'s matches, for RE2; None when a word cannot be screened."""
+    alts = set()
+    for w in (*words, slug.replace("-", " ")):
+        if w.strip():
+            spelled = _screen_letters(w)
+            if spelled is None:
+                return None
+            alts.add(spelled)
+    try:
+        return compile_pattern("(?i:" + "|".join(sorted(alts)) + ")")
+    except UnsafePattern:
+        return None
+
+
+def _mentioned(
+    text: str,
+    start: int,
+    pattern: re.Pattern[str],
+    screen: Matcher | None,
+    links: list[tuple[int, int]],
+) -> bool:
+    """Whether a match of `pattern.finditer(text, start)` starts outside every link target,
+    most of it told by RE2.
+
+    The beginning of the body, up to the first `.` after PREFIX characters, is searched by
+    `pattern` itself: no match crosses that `.` (see _CUT) and every character a match or its
+    lookahead looks at lies before it, so these are exactly the whole search's matches that start
+    there. The rest is searched only if the screen finds something in it: a match that starts
+    after the `.` contains a screen match that starts there too.
+    """
+
+    def outside(pos: int) -> bool:
+        return not any(s <= pos < e for s, e in links)
+
+    cut = text.find(_CUT, start + PREFIX) if screen is not None else -1
+    if cut < 0 or screen is None:
+        return any(outside(m.start()) for m in pattern.finditer(text, start))
+    if any(outside(m.start()) for m in pattern.finditer(text, start, cut + 1)):
+        return True
+    if next(iter(screen.finditer(text, cut + 1)), None) is None:
+        return False
+    return any(outside(m.start()) for m in pattern.finditer(text, cut + 1))
 
 
 @register
@@ -87,13 +176,11 @@ class CancerTypeUnmentioned(Rule):
         for i, slug in enumerate(types):
             if not isinstance(slug, str) or slug not in ctx.packs.cancer_types:
                 continue  # An unknown slug is frontmatter-schema's finding.
-            pattern = mention_pattern(slug, ctx.packs.cancer_types[slug])
+            words = ctx.packs.cancer_types[slug]
+            pattern = mention_pattern(slug, words)
             if targets is None:
                 targets = [(k.start, k.end) for k in doc.body.links]
-            if any(
-                not any(s <= m.start() < e for s, e in targets)
-                for m in pattern.finditer(text, doc.body_start)
-            ):
+            if _mentioned(text, doc.body_start, pattern, mention_screen(slug, words), targets):
                 continue
             yield self.finding(
                 doc,
