@@ -212,3 +212,44 @@ def test_mentions_are_found_as_the_plain_search_finds_them(
         assert ctu._mentioned(text, 0, pattern, screen, targets) == expected
     finally:
         ctu.PREFIX = original
+
+
+NFC_PIECES = st.sampled_from(
+    [
+        "a",
+        "e",
+        "\u0301",  # combining acute: composes with a preceding `e`
+        "\u0327",
+        "\u0316",  # ccc 220: out of order after a ccc 230 mark
+        "\u00e9",
+        "\u212b",  # Angstrom sign: never in NFC
+        "\u1100",
+        "\u1161",  # Hangul jamo: compose into a syllable
+        "\uac00",
+        "\u11a8",
+        "\u0b47",
+        "\u0b3e",  # two starters that compose
+        " ",
+        "\n",
+        "\r",
+    ]
+)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(
+    st.lists(NFC_PIECES, max_size=6).map("".join),
+    st.sampled_from(["\n", "\r"]),
+    st.lists(NFC_PIECES, max_size=6).map("".join),
+)
+def test_composed_text_is_composed_on_both_sides_of_a_line_break(
+    head: str, newline: str, tail: str
+) -> None:
+    """What checks/_screen.no_phrases relies on: split after a line break, a text is NFC
+    exactly when both parts are."""
+    import unicodedata
+
+    before = head + newline
+    whole = unicodedata.is_normalized("NFC", before + tail)
+    parts = unicodedata.is_normalized("NFC", before) and unicodedata.is_normalized("NFC", tail)
+    assert whole == parts

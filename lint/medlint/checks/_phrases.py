@@ -62,10 +62,11 @@ def find_phrases(
 ) -> list[tuple[int, int]]:
     """Exactly `phrase_set.finditer(text, start, end)`; decomposed text is matched composed.
 
-    `quiet`: the set's screen is known to find nothing anywhere in `text` (checks/_screen.py),
-    so where `text` itself is matched (it is composed) there is nothing to find.
+    `quiet`: the caller knows (checks/_screen.py) that the set's screen finds nothing anywhere
+    in `text` and that text[start:end] is composed, so it is matched as it is and nothing is
+    found in it.
     """
-    if start >= end:
+    if start >= end or quiet:
         return []
     screen = _screen(phrase_set.phrases, phrase_set.case_sensitive, phrase_set.patterns)
     offsets: list[int] | None = None
@@ -73,8 +74,6 @@ def find_phrases(
     if not unicodedata.is_normalized("NFC", text[start:end]):
         target, offsets = composed(text, start, end)
         lo_bound, hi_bound = 0, len(target)
-    elif quiet and screen is not None:
-        return []
     if screen is None:
         found = phrase_set.finditer(target, lo_bound, hi_bound)
     else:

@@ -12,6 +12,7 @@ finds something, each rule runs exactly as before.
 
 from __future__ import annotations
 
+import unicodedata
 from functools import lru_cache
 
 from medlint.checks import _phrases
@@ -55,3 +56,29 @@ def nothing_suspect(doc: Document, ctx: Context) -> bool:
         found = next(iter(screen.finditer(doc.text)), None) is None
         memo[screen] = found
     return bool(found)
+
+
+_COMPOSED = object()  # memo key
+
+
+def no_phrases(doc: Document, ctx: Context) -> bool:
+    """True when `find_phrases` can find nothing in the whole text or in the body: nothing is
+    suspect, and the text is composed (NFC), so the phrase screens would run on the text
+    itself and find nothing in any part of it.
+
+    The body is then composed too: the text before it ends with the closing fence's line
+    break, and neither a line break nor anything after it combines with what precedes it (a
+    line break is a starter that composes with nothing), so normalising the text is
+    normalising the two parts apart. One check of the whole page serves placeholder (the whole
+    text) and boilerplate (the body).
+    """
+    if not nothing_suspect(doc, ctx):
+        return False
+    memo = doc.memo
+    composed = memo.get(_COMPOSED)
+    if composed is None:
+        text = doc.text
+        before = text[doc.body_start - 1 : doc.body_start]
+        composed = unicodedata.is_normalized("NFC", text) and before in ("", "\n", "\r")
+        memo[_COMPOSED] = composed
+    return bool(composed)

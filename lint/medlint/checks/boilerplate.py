@@ -109,7 +109,7 @@ class Boilerplate(Rule):
         text = doc.text
         if doc.body_start >= len(text):
             return
-        quiet = screens.nothing_suspect(doc, ctx)
+        quiet = screens.no_phrases(doc, ctx)
         hits = find_phrases(ctx.packs.boilerplate, text, doc.body_start, len(text), quiet=quiet)
         if not hits:
             return

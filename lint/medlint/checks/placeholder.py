@@ -86,7 +86,7 @@ class Placeholder(Rule):
         phrases = ctx.packs.placeholders
         text = doc.text
         # One pass over the whole page: every further call would re-scan it.
-        every = find_phrases(phrases, text, 0, len(text), quiet=screens.nothing_suspect(doc, ctx))
+        every = find_phrases(phrases, text, 0, len(text), quiet=screens.no_phrases(doc, ctx))
         if not every:
             return
         in_front = [h for h in every if h[0] < doc.body_start]
