@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from medlint import runmemo, runner
+from medlint.cache import bucket_of
 from medlint.config import load_config
 from medlint.engine import build_settings
 from medlint.findings import Finding
@@ -317,3 +318,24 @@ def test_the_program_answers_an_unchanged_run_without_building_settings(corpus: 
     (corpus / "medlint.toml").write_text('[rules.placeholder]\nseverity = "warning"\n', "utf-8")
     _, code3, changed = _cli(corpus, "--select", "placeholder")
     assert code3 == 0 and "medlint.engine" in changed  # new config: worked out again
+
+
+def test_the_first_run_in_a_folder_leaves_a_memo_the_second_can_use(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The cache folder appears in the folder root-relative links resolve against: it must be
+    there before that folder is listed, or the listing the memo keeps is stale at once. Two
+    pages share a cache bucket, so the first is judged before the bucket is written."""
+    monkeypatch.chdir(tmp_path)
+    names = [f"p{i:03d}.md" for i in range(400)]
+    by_bucket: dict[int, list[str]] = {}
+    for name in names:
+        by_bucket.setdefault(bucket_of(str(tmp_path / name)), []).append(name)
+    first_name, second_name = next(pair for pair in by_bucket.values() if len(pair) > 1)[:2]
+    (tmp_path / first_name).write_text(VALID_PAGE + "\n[x](/Common/x.aspx)\n", "utf-8")
+    (tmp_path / second_name).write_text(VALID_PAGE, encoding="utf-8")
+    _age(tmp_path)
+    first, _, cold = _cli(tmp_path)
+    second, _, warm = _cli(tmp_path)
+    assert first == second and "relative-link" in first
+    assert "medlint.engine" in cold and "medlint.engine" not in warm

@@ -160,15 +160,28 @@ class ResultCache:
         """Write every changed bucket (atomically); errors only turn the cache off."""
         self._write(sorted(self._dirty))
 
+    def create(self) -> None:
+        """Make the cache's folders now rather than at the first write.
+
+        The run memo records the listing of the folder root-relative links resolve against,
+        which is usually the one holding `.medlint_cache`: made halfway through the run it
+        would make that listing differ from the next run's, and the memo useless."""
+        if self._disabled or self.folder.is_dir():
+            return
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            _mark_cache_dir(self.folder.parent.parent)
+            _prune_stale(self.folder.parent, keep=self.folder.name)
+        except OSError:
+            self._disabled = True
+
     def _write(self, indexes: list[int]) -> None:
         if self._disabled:
             self._dirty.clear()
             return
         try:
-            if not self.folder.is_dir() and indexes:
-                self.folder.mkdir(parents=True, exist_ok=True)
-                _mark_cache_dir(self.folder.parent.parent)
-                _prune_stale(self.folder.parent, keep=self.folder.name)
+            if indexes:
+                self.create()
             for index in indexes:
                 _write_bucket(self.folder / f"{index:02x}.bin", self._buckets[index])
                 self._dirty.discard(index)

@@ -177,6 +177,8 @@ def run_check(
         if remembered is not None:
             return remembered
     store = None if options.no_cache else _open_cache(settings, config, options)
+    if store is not None:
+        store.create()
     # Imported only when pages are really checked or decoded: not on a run memo hit.
     from medlint.engine import finalize
     from medlint.linkphase import LinkPhase
