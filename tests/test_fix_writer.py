@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import os
 import stat
+import threading
+import time
 from pathlib import Path
 
 import pytest
 
-from medlint.writer import WriteRefused, encode, write_atomic
+from medlint.writer import WriteBehind, WriteRefused, encode, write_atomic
 
 
 def test_replaces_content_keeps_mode_and_leaves_no_temporary_file(tmp_path: Path) -> None:
@@ -85,3 +87,47 @@ def test_read_only_folder_is_a_clear_refusal(tmp_path: Path) -> None:
 def test_encode_keeps_the_bom() -> None:
     assert encode("x\r\n", bom=True) == b"\xef\xbb\xbfx\r\n"
     assert encode("é", bom=False) == "é".encode()
+
+
+def test_write_behind_runs_jobs_in_order_and_waits_for_all() -> None:
+    done: list[int] = []
+    with WriteBehind(limit=2) as writes:
+        for n in range(10):
+            writes.submit(lambda n=n: done.append(n))  # type: ignore[misc]
+    assert done == list(range(10))
+
+
+def test_write_behind_reraises_a_failed_job() -> None:
+    def broken() -> None:
+        raise RuntimeError("bug in a write job")
+
+    with pytest.raises(RuntimeError, match="bug in a write job"), WriteBehind() as writes:
+        writes.submit(broken)
+
+
+def test_write_behind_drops_jobs_not_started_when_the_caller_fails() -> None:
+    done: list[str] = []
+    started, queued_too = threading.Event(), threading.Event()
+
+    def interrupted_run() -> None:
+        with WriteBehind() as writes:
+
+            def slow() -> None:  # under way when the caller fails: it is finished
+                started.set()
+                queued_too.wait(10)
+                queued = writes._pending[-1]
+                for _ in range(1000):  # until the caller's failure cancelled the queued job
+                    if queued.cancelled():
+                        break
+                    time.sleep(0.01)
+                done.append("slow")
+
+            writes.submit(slow)
+            writes.submit(lambda: done.append("queued"))
+            queued_too.set()
+            started.wait(10)
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        interrupted_run()
+    assert done == ["slow"]  # the write under way finished; the queued one never ran

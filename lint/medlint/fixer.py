@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import bisect
 import difflib
+import functools
 import itertools
 import os
 import re
@@ -56,6 +57,7 @@ __all__ = [  # ExtraCheck and disk_checks live in fixdisk; callers take them fro
     "lint_text",
     "run_fix",
     "unified_diff",
+    "write_pending",
 ]
 
 MAX_PASSES = 10
@@ -251,6 +253,9 @@ class FileFix:
     written: bool = False
     diff: str = ""
     problem: str | None = None  # why the file was left untouched
+    # Set by a worker process for its run's main process to write: (path, new bytes, bytes
+    # read, findings once written). Always None in a finished run.
+    pending: tuple[Path, bytes, bytes, list[Finding]] | None = None
 
 
 @dataclass(slots=True)
@@ -332,10 +337,14 @@ def fix_file(
     diff: bool,
     checks: Sequence[ExtraCheck],
     roots: Sequence[Path] = (),
+    defer: bool = False,
 ) -> FileFix:
-    """Fix one file on disk: read it, fix the text, then write it atomically or diff it."""
+    """Fix one file on disk: read it, fix the text, then write it atomically or diff it.
+
+    With `defer`, the write is left in `pending` for the caller to finish with `write_pending`.
+    """
     from medlint.engine import UNREADABLE, document_from_bytes, file_finding
-    from medlint.writer import WriteRefused, encode, write_atomic
+    from medlint.writer import encode
 
     display = item.display
     if item.error is not None:
@@ -379,24 +388,49 @@ def fix_file(
     if _outside(item.path, roots):
         result.problem = "is a link to a file outside the folders being fixed: not written"
         return result
+    result.pending = (item.path, encode(outcome.text, bom=doc.bom), raw, list(outcome.remaining))
+    if not defer:
+        write_pending(result)
+    return result
+
+
+def write_pending(result: FileFix) -> None:
+    """Write the fixed page `fix_file` left in `result.pending`, and record how it went."""
+    from medlint.writer import WriteRefused, write_atomic
+
+    assert result.pending is not None
+    path, data, raw, remaining = result.pending
+    result.pending = None
     try:
-        result.written = write_atomic(item.path, encode(outcome.text, bom=doc.bom), raw)
+        result.written = write_atomic(path, data, raw)
     except WriteRefused as exc:
         result.problem = str(exc)
-        return result
-    result.findings = list(outcome.remaining)
-    return result
+        return
+    result.findings = remaining
 
 
 _Job = tuple[Discovered, bool, bool, bool, tuple[Path, ...], RunToken]
 
 
 def _fix_job(job: _Job, settings: Settings) -> FileFix:
-    """One file for `parallel.map_unordered` (module level, so a spawned worker can import it)."""
+    """One file for `parallel.map_unordered` (module level, so a spawned worker can import it).
+
+    In a worker process (not the one that started the run, whose pid the run token holds) the
+    write is left to the main process, which is idle while workers fix pages: it writes in a
+    background thread, so the workers' time goes to fixing, not to waiting on the disk.
+    """
     item, unsafe, write, diff, roots, run = job
     checks = checks_for(run, settings)
+    defer = os.getpid() != run[0]
     return fix_file(
-        item, settings, unsafe=unsafe, write=write, diff=diff, checks=checks, roots=roots
+        item,
+        settings,
+        unsafe=unsafe,
+        write=write,
+        diff=diff,
+        checks=checks,
+        roots=roots,
+        defer=defer,
     )
 
 
@@ -413,16 +447,20 @@ def run_fix(
 ) -> FixRun:
     """Fix every file, in worker processes for large runs; results in path order."""
     from medlint.parallel import map_unordered
+    from medlint.writer import WriteBehind
 
     # A token for this run, so a worker (or this process) builds the run's disk checks once
     # and never reuses another run's view of the disk.
     run = new_run()
     work: list[_Job] = [(item, unsafe, write, diff, tuple(roots), run) for item in items]
     files: list[FileFix] = []
-    for done, result in enumerate(map_unordered(_fix_job, work, settings, jobs), 1):
-        files.append(result)
-        if progress is not None:
-            progress(done, len(work))
+    with WriteBehind() as writes:  # the workers' fixed pages, written as they come in
+        for done, result in enumerate(map_unordered(_fix_job, work, settings, jobs), 1):
+            files.append(result)
+            if result.pending is not None:
+                writes.submit(functools.partial(write_pending, result))
+            if progress is not None:
+                progress(done, len(work))
     order = {item.display: i for i, item in enumerate(items)}
     files.sort(key=lambda f: order.get(f.display, len(order)))
     return FixRun(files, unsafe=unsafe, write=write)

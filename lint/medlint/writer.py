@@ -8,6 +8,10 @@
 - A symlink stays a symlink: the link is resolved and its target is replaced.
 - A file that needs no change is not written at all, so its mtime stays (make and editors care).
 - A file whose bytes changed since they were read (an editor saved it meanwhile) is refused.
+
+Most of a write's time is waiting for the disk (the fsync). `WriteBehind` lets a caller with
+other work to do (the fix run's main process, while its workers fix pages) hand writes to one
+background thread, which does each of them exactly as above, one at a time, in the order given.
 """
 
 from __future__ import annotations
@@ -15,7 +19,14 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
+from collections import deque
+from collections.abc import Callable
 from pathlib import Path
+from types import TracebackType
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future, ThreadPoolExecutor
 
 
 class WriteRefused(Exception):
@@ -96,3 +107,46 @@ def _fsync_folder(folder: Path) -> None:
             os.fsync(fd)
     finally:
         os.close(fd)
+
+
+class WriteBehind:
+    """Jobs (each one page's write) run in one background thread, in the order submitted.
+
+    At most `limit` jobs wait at a time; `submit` then waits for the oldest, so pages waiting to
+    be written cannot pile up in memory. Leaving the `with` block waits for every job and
+    re-raises the first error (a job reports refusals itself; an error here is a bug). When the
+    block is left by an exception (Ctrl-C), jobs not started are dropped and the one being
+    written is finished, so no page is left half-written and none is written after it.
+    """
+
+    def __init__(self, limit: int = 256) -> None:
+        self._limit = limit
+        self._pool: ThreadPoolExecutor | None = None  # started with the first job
+        self._pending: deque[Future[None]] = deque()
+
+    def submit(self, job: Callable[[], None]) -> None:
+        if self._pool is None:
+            from concurrent.futures import ThreadPoolExecutor
+
+            self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="medlint-write")
+        while self._pending and (self._pending[0].done() or len(self._pending) >= self._limit):
+            self._pending.popleft().result()
+        self._pending.append(self._pool.submit(job))
+
+    def __enter__(self) -> WriteBehind:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if self._pool is None:
+            return
+        try:
+            if kind is None:
+                while self._pending:
+                    self._pending.popleft().result()
+        finally:
+            self._pool.shutdown(wait=True, cancel_futures=True)

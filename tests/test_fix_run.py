@@ -1,0 +1,84 @@
+"""A fix run with worker processes: workers fix, the main process writes.
+
+A job running in a worker leaves its page's write to the main process (which writes in a
+background thread while the workers go on fixing). The pages written and everything the run
+reports are the same as when one process does it all.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+from pathlib import Path
+from unittest import mock
+
+from medlint import parallel
+from medlint.config import Config
+from medlint.discovery import Discovered
+from medlint.engine import build_settings
+from medlint.fixdisk import new_run
+from medlint.fixer import FileFix, _fix_job, run_fix, write_pending
+
+SETTINGS = build_settings(Config(), config_root=Path("."), today=dt.date(2026, 11, 22))
+FIXABLE = "---\ntitle: P{n}\n---\n\n# P{n}\n\nIt is an antibodyâ€“drug conjugate, page {n}.\n"
+CLEAN = "---\ntitle: P{n}\n---\n\n# P{n}\n\nNothing to fix on page {n}.\n"
+
+
+def _tree(root: Path, pages: int) -> list[Discovered]:
+    root.mkdir()
+    for n in range(pages):
+        (root / f"p{n:02d}.md").write_text((FIXABLE if n % 3 == 0 else CLEAN).format(n=n))
+    return [Discovered(p, p.name) for p in sorted(root.glob("*.md"))]
+
+
+def _snapshot(root: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(root.iterdir())}
+
+
+def test_a_job_in_a_worker_leaves_the_write_to_the_main_process(tmp_path: Path) -> None:
+    [item] = _tree(tmp_path / "tree", 1)
+    before = item.path.read_bytes()
+    pid, number = new_run()
+    as_worker = (pid + 1, number)  # the run was started by another process
+    result = _fix_job((item, False, True, False, (), as_worker), SETTINGS)
+    assert result.pending is not None and not result.written
+    assert item.path.read_bytes() == before  # nothing written in the worker
+    found_before = list(result.findings)
+    write_pending(result)
+    assert result.pending is None and result.written and result.problem is None
+    assert item.path.read_bytes() != before
+    assert len(result.findings) < len(found_before)  # what the page holds once written
+
+
+def test_in_the_process_that_started_the_run_the_job_writes_itself(tmp_path: Path) -> None:
+    [item] = _tree(tmp_path / "tree", 1)
+    result = _fix_job((item, False, True, False, (), new_run()), SETTINGS)
+    assert result.pending is None and result.written
+
+
+def _fields(files: list[FileFix]) -> list[tuple[object, ...]]:
+    return [
+        (f.display, f.findings, f.fixed, f.changes, f.written, f.diff, f.problem, f.pending)
+        for f in files
+    ]
+
+
+def test_workers_and_one_process_write_the_same_pages_and_report_the_same(
+    tmp_path: Path,
+) -> None:
+    one = _tree(tmp_path / "one", 12)
+    shutil.copytree(tmp_path / "one", tmp_path / "many")
+    many = [Discovered(tmp_path / "many" / i.display, i.display) for i in one]
+    cwd = os.getcwd()
+    alone = run_fix(one, SETTINGS, unsafe=False, write=True, diff=False, jobs=1)
+    with mock.patch.object(parallel, "PARALLEL_THRESHOLD", 4):  # real workers for 12 files
+        spread = run_fix(many, SETTINGS, unsafe=False, write=True, diff=False, jobs=2)
+    assert os.getcwd() == cwd
+    assert _snapshot(tmp_path / "one") == _snapshot(tmp_path / "many")
+    assert _snapshot(tmp_path / "one") != {
+        f"p{n:02d}.md": (FIXABLE if n % 3 == 0 else CLEAN).format(n=n).encode() for n in range(12)
+    }
+    assert _fields(alone.files) == _fields(spread.files)
+    assert sum(f.written for f in spread.files) == 4
+    assert alone.summary() == spread.summary()
