@@ -8,8 +8,11 @@ reports are the same as when one process does it all.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 from unittest import mock
 
@@ -18,7 +21,7 @@ from medlint.config import Config
 from medlint.discovery import Discovered
 from medlint.engine import build_settings
 from medlint.fixdisk import new_run
-from medlint.fixer import FileFix, _fix_job, run_fix, write_pending
+from medlint.fixrun import FileFix, _fix_job, run_fix, write_pending
 
 SETTINGS = build_settings(Config(), config_root=Path("."), today=dt.date(2026, 11, 22))
 FIXABLE = "---\ntitle: P{n}\n---\n\n# P{n}\n\nIt is an antibodyâ€“drug conjugate, page {n}.\n"
@@ -82,3 +85,45 @@ def test_workers_and_one_process_write_the_same_pages_and_report_the_same(
     assert _fields(alone.files) == _fields(spread.files)
     assert sum(f.written for f in spread.files) == 4
     assert alone.summary() == spread.summary()
+
+
+SPAWNED = """
+import json, shutil, sys
+from pathlib import Path
+from unittest import mock
+import medlint.parallel as parallel
+from medlint.discovery import Discovered
+from medlint.fixrun import run_fix
+from tests.test_fix_run import SETTINGS
+
+one, many = Path(sys.argv[1]), Path(sys.argv[2])
+def items(root):
+    return [Discovered(p, p.name) for p in sorted(root.glob("*.md"))]
+def outcome(run, root):
+    pages = {p.name: p.read_bytes().hex() for p in sorted(root.glob("*.md"))}
+    return [pages, [(f.display, repr(f.findings), f.written, f.problem) for f in run.files]]
+alone = run_fix(items(one), SETTINGS, unsafe=False, write=True, diff=False, jobs=1)
+# As where fork is missing: spawned workers, settings and jobs pickled to them.
+no_fork = mock.patch("multiprocessing.get_all_start_methods", return_value=["spawn"])
+with no_fork, mock.patch.object(parallel, "PARALLEL_THRESHOLD", 4):
+    spread = run_fix(items(many), SETTINGS, unsafe=False, write=True, diff=False, jobs=2)
+spawn = "multiprocessing.popen_spawn_posix" in sys.modules
+same = outcome(alone, one) == outcome(spread, many)
+print(json.dumps({"same": same, "written": sum(f.written for f in spread.files), "spawn": spawn}))
+"""
+
+
+def test_spawned_workers_fix_and_write_the_same(tmp_path: Path) -> None:
+    """Where fork is missing (macOS, Windows): jobs are pickled to spawned workers."""
+    _tree(tmp_path / "one", 12)
+    shutil.copytree(tmp_path / "one", tmp_path / "many")
+    out = subprocess.run(
+        [sys.executable, "-c", SPAWNED, str(tmp_path / "one"), str(tmp_path / "many")],
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).resolve().parents[1],
+        timeout=300,
+        check=False,
+    )
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert json.loads(out.stdout) == {"same": True, "written": 4, "spawn": True}
