@@ -253,3 +253,59 @@ def test_composed_text_is_composed_on_both_sides_of_a_line_break(
     whole = unicodedata.is_normalized("NFC", before + tail)
     parts = unicodedata.is_normalized("NFC", before) and unicodedata.is_normalized("NFC", tail)
     assert whole == parts
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(["a", "\n", "\r", "\r\n", "\u00e9", "\u2028"]), max_size=20))
+def test_line_starts_follow_every_line_break(pieces: list[str]) -> None:
+    from medlint.text import LineIndex
+
+    text = "".join(pieces)
+    expected = [0] + [m.end() for m in re.finditer(r"\r\n|\r|\n", text)]
+    assert LineIndex(text).starts == expected
+
+
+def test_fast_init_keeps_each_dataclass_as_it_was() -> None:
+    """The classes given `fast_init` take the same arguments as their dataclass `__init__`
+    would (names, order, defaults, keyword-only) and stay frozen, equal and picklable."""
+    import dataclasses
+    import inspect
+    import pickle
+
+    from medlint import findings, frontmatter, markdown, suppressions
+
+    classes = [
+        findings.Span,
+        findings.Edit,
+        findings.Fix,
+        findings.Finding,
+        frontmatter.Located,
+        frontmatter.Problem,
+        markdown.Link,
+        markdown.Heading,
+        markdown.Comment,
+        suppressions.Suppression,
+    ]
+    for cls in classes:
+        fields = dataclasses.fields(cls)
+        params = list(inspect.signature(cls).parameters.values())
+        assert [p.name for p in params] == [f.name for f in fields]
+        for p, f in zip(params, fields, strict=True):
+            kind = p.KEYWORD_ONLY if f.kw_only else p.POSITIONAL_OR_KEYWORD
+            assert p.kind == kind
+            default = p.empty if f.default is dataclasses.MISSING else f.default
+            assert p.default == default
+        values = {
+            f.name: (f.default if f.default is not dataclasses.MISSING else i)
+            for i, f in enumerate(fields)
+        }
+        made = cls(**values)
+        assert {f.name: getattr(made, f.name) for f in fields} == values
+        assert made == cls(**values)
+        assert pickle.loads(pickle.dumps(made)) == made
+        try:
+            setattr(made, fields[0].name, "changed")
+        except dataclasses.FrozenInstanceError:
+            pass
+        else:
+            raise AssertionError(f"{cls.__name__} is no longer frozen")

@@ -7,8 +7,52 @@ cheap to build, compare, sort and pickle across worker processes.
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 from dataclasses import dataclass, field
+from typing import TypeVar
+
+T = TypeVar("T")
+
+
+def fast_init(cls: type[T]) -> type[T]:
+    """Give a frozen slots dataclass an `__init__` that sets its slots directly.
+
+    A frozen dataclass's own `__init__` goes through `object.__setattr__` for every field
+    (frozen classes refuse plain assignment): building one cost two to three times a plain
+    class, and a page makes dozens (frontmatter positions, links, headings, spans). This one
+    has the same parameters (names, order, defaults, keyword-only) and stores the same values
+    through the slots' own descriptors; the class is otherwise untouched: still frozen, with
+    the same equality, hash, repr and pickling. Plain defaults only (no default_factory, no
+    `__post_init__`, every field in `__init__`): anything else is refused when the class is
+    defined.
+    """
+    namespace: dict[str, object] = {}
+    params: list[str] = []
+    body: list[str] = []
+    keyword_only = False
+    if hasattr(cls, "__post_init__"):
+        raise TypeError(f"{cls.__name__}: fast_init does not run __post_init__")
+    for f in dataclasses.fields(cls):  # type: ignore[arg-type]
+        if not f.init or f.default_factory is not dataclasses.MISSING:
+            raise TypeError(f"{cls.__name__}.{f.name}: fast_init takes plain fields only")
+        if f.kw_only and not keyword_only:
+            params.append("*")
+            keyword_only = True
+        if f.default is dataclasses.MISSING:
+            params.append(f.name)
+        else:
+            namespace[f"_default_{f.name}"] = f.default
+            params.append(f"{f.name}=_default_{f.name}")
+        namespace[f"_set_{f.name}"] = cls.__dict__[f.name].__set__
+        body.append(f"    _set_{f.name}(self, {f.name})")
+    source = f"def __init__(self, {', '.join(params)}):\n" + "\n".join(body)
+    exec(source, namespace)  # (built from the class's own field names only)
+    init = namespace["__init__"]
+    init.__qualname__ = f"{cls.__qualname__}.__init__"  # type: ignore[attr-defined]
+    name = "__init__"
+    setattr(cls, name, init)
+    return cls
 
 
 class Severity(enum.IntEnum):
@@ -38,6 +82,7 @@ class Applicability(enum.Enum):
     UNSAFE = "unsafe"
 
 
+@fast_init
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Span:
     """A range of the decoded text (BOM excluded).
@@ -55,6 +100,7 @@ class Span:
     end_column: int
 
 
+@fast_init
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Edit:
     """Replace text[start:end] with `replacement` (character offsets into the decoded text)."""
@@ -64,6 +110,7 @@ class Edit:
     replacement: str
 
 
+@fast_init
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Fix:
     title: str
@@ -79,6 +126,7 @@ class Fix:
         return max(e.end for e in self.edits)
 
 
+@fast_init
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Finding:
     """One problem at one place. `path` is the path as the user named it."""

@@ -11,8 +11,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import yaml
+
+from medlint.findings import fast_init
 
 try:  # The C loader is about 10x faster; fall back quietly where libyaml is missing.
     from yaml import CSafeLoader as _Loader
@@ -43,6 +46,7 @@ _CORE_TAGS = {
 }
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class Located:
     """Where a key and its value stand, as character offsets into the document text."""
@@ -53,6 +57,7 @@ class Located:
     value_end: int
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class Problem:
     """A reason the block is not usable YAML, at offsets into the document text."""
@@ -176,12 +181,22 @@ def parse(text: str, fm: Frontmatter) -> None:
 #
 # Characters the reader refuses anywhere: everything YAML does not print or treats specially
 # (tabs, the line breaks only YAML 1.1 has: NEL, LS and PS, a BOM, control characters,
-# surrogates), `#` (a comment, or part of a value: the full path tells), and a lone CR.
+# surrogates), `#` (a comment, or part of a value: the full path tells), and a lone CR (told
+# apart by counting: one character class alone is a fast scan in Python's engine).
 _NOT_SIMPLE = re.compile(
-    '[^\n\r -"$-~\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]|\r(?!\n)'
+    '[^\n\r -"$-~\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]'
 )
-# A top-level key (plain, short: libyaml refuses a key over 1024 characters) and its colon.
-_SIMPLE_KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_-]{0,127}):(?: |$)")
+_NOT_SIMPLE_ASCII = re.compile('[^\n\r -"$-~]')
+# One line of the subset: a top-level key (plain, short: libyaml refuses a key over 1024
+# characters) with its value or none, a list item, or a blank line. A value is what lies
+# between the spaces after the colon (or dash) and the spaces at the end of the line.
+_SIMPLE_LINE = re.compile(
+    r"([A-Za-z_][A-Za-z0-9_-]{0,127}):(?: +([^ \r\n](?:[^\r\n]*[^ \r\n])?))? *\r?$"
+    r"|( *)- +([^ \r\n](?:[^\r\n]*[^ \r\n])?) *\r?$"
+    r"|( *)\r?$",
+    re.MULTILINE,
+)
+_KEY, _VALUE, _INDENT, _ITEM, _BLANK = 1, 2, 3, 4, 5
 # Characters a plain scalar cannot start with (indicators), or that the reader leaves to libyaml.
 _INDICATORS = frozenset("-?:,[]{}#&*!|>%@`")
 _NOT_READ = object()  # a scalar the simple reader does not read
@@ -204,119 +219,101 @@ def _simple_block(
     marks a node: a list ends where the next key starts (or at the end of the block), a null
     value is empty just after its colon.
     """
-    if _NOT_SIMPLE.search(source) is not None:
+    refused = _NOT_SIMPLE_ASCII if source.isascii() else _NOT_SIMPLE
+    if refused.search(source) is not None:
         return None
-    lines = source.split("\n")
-    starts = []
-    offset = 0
-    for line in lines:
-        starts.append(offset)
-        offset += len(line) + 1
-    if source.find("\r") >= 0:
-        lines = [line[:-1] if line.endswith("\r") else line for line in lines]
+    crs = source.count("\r")
+    if crs and crs != source.count("\r\n"):
+        return None  # a lone CR
     data: dict[str, YamlValue] = {}
     positions: dict[KeyPath, Located] = {}
-    count = len(lines)
-    i = 0
-    while i < count:
-        line = lines[i]
-        if not line.strip(" "):
-            i += 1
-            continue
-        m = _SIMPLE_KEY.match(line)
+    match = _SIMPLE_LINE.match
+    size = len(source)
+    pos = 0
+    # The key whose value is on the lines below it (a list, or null when no item follows).
+    open_key: str | None = None
+    key_start = key_end = seq_start = indent = 0
+    items: list[YamlValue] = []
+    spans: list[tuple[int, int]] = []
+    while True:
+        m = match(source, pos)
         if m is None:
             return None
-        key = m.group(1)
-        if key in data:
-            return None  # the full path words the duplicate
-        at = base + starts[i]
-        key_start, key_end = at, at + len(key)
-        rest = m.end()
-        vs = len(line) - len(line[rest:].lstrip(" "))
-        i += 1
-        if vs < len(line):
-            scalar = _simple_scalar(line, vs)
-            if scalar is None:
+        kind = m.lastindex
+        if kind == _ITEM:
+            if open_key is None:
+                return None  # a list where no key opened one
+            if not items:
+                indent = m.end(_INDENT) - m.start(_INDENT)
+                seq_start = base + m.end(_INDENT)  # the first `-`
+            elif m.end(_INDENT) - m.start(_INDENT) != indent:
+                return None  # another indentation: a nested block or a syntax error
+            scalar = _simple_scalar(m.group(_ITEM))
+            if scalar is _NOT_READ:
                 return None
-            positions[(key,)] = Located(key_start, key_end, at + vs, at + scalar[1])
-            data[key] = scalar[0]
-            continue
-        # `key:` alone: a list below it, or null.
-        j = i
-        while j < count and not lines[j].strip(" "):
-            j += 1
-        if j == count or lines[j][0] not in " -":
-            value = _plain("")
-            if value is _NOT_READ:
-                return None
-            positions[(key,)] = Located(key_start, key_end, key_end + 1, key_end + 1)
-            data[key] = value
-            continue
-        first = lines[j]
-        indent = len(first) - len(first.lstrip(" "))
-        seq_start = base + starts[j] + indent  # the first `-`
-        items: list[YamlValue] = []
-        spans: list[tuple[int, int]] = []
-        while j < count:
-            line = lines[j]
-            if not line.strip(" "):
-                j += 1
-                continue
-            if line[0] != " " and line[0] != "-":
-                break  # the next key
-            if not line.startswith("- ", indent) or (indent and line[:indent].strip(" ")):
-                return None  # another indentation, a nested block or a syntax error
-            vs = len(line) - len(line[indent + 2 :].lstrip(" "))
-            if vs == len(line):
-                return None  # an empty item
-            scalar = _simple_scalar(line, vs)
-            if scalar is None:
-                return None
-            at = base + starts[j]
-            items.append(scalar[0])
-            spans.append((at + vs, at + scalar[1]))
-            j += 1
-        end = base + (starts[j] if j < count else len(source))
-        positions[(key,)] = Located(key_start, key_end, seq_start, end)
-        for n, (s, e) in enumerate(spans):
-            positions[(key, n)] = Located(s, s, s, e)
-        data[key] = items
-        i = j
-    return data, positions
+            items.append(scalar)
+            spans.append((base + m.start(_ITEM), base + m.end(_ITEM)))
+        elif kind != _BLANK or pos == size:  # a key, or the end of the block
+            if open_key is not None:  # the open key's value ends where this line starts
+                if items:
+                    positions[(open_key,)] = Located(key_start, key_end, seq_start, base + pos)
+                    for n, (s, e) in enumerate(spans):
+                        positions[(open_key, n)] = Located(s, s, s, e)
+                    data[open_key] = items
+                    items, spans = [], []
+                else:
+                    value = _plain("")
+                    if value is _NOT_READ:
+                        return None
+                    positions[(open_key,)] = Located(key_start, key_end, key_end + 1, key_end + 1)
+                    data[open_key] = value
+                open_key = None
+            if kind == _BLANK:
+                return data, positions  # the end of the block
+            key = m.group(_KEY)
+            if key in data:
+                return None  # the full path words the duplicate
+            key_start = base + pos
+            key_end = key_start + len(key)
+            if kind == _KEY:
+                open_key = key
+            else:
+                scalar = _simple_scalar(m.group(_VALUE))
+                if scalar is _NOT_READ:
+                    return None
+                positions[(key,)] = Located(
+                    key_start, key_end, base + m.start(_VALUE), base + m.end(_VALUE)
+                )
+                data[key] = scalar
+        # The next line (a block ends with a line break; past the end, the empty last line).
+        pos = min(m.end() + 1, size)
 
 
-def _simple_scalar(line: str, vs: int) -> tuple[YamlValue, int] | None:
-    """The scalar starting at line[vs] and where it ends; None if the reader leaves it alone.
+def _simple_scalar(text: str) -> YamlValue:
+    """The value of a one-line scalar (trimmed of spaces); _NOT_READ if the reader leaves it.
 
-    The scalar must be all that is left of the line (trailing spaces aside), as it is in a
-    block mapping or list of one-line values: anything after it is a syntax error, a comment
-    or a nested collection, which the full path reports or reads.
+    The scalar must be all of its line but spaces, as it is in a block mapping or list of
+    one-line values: anything after it is a syntax error, a comment or a nested collection,
+    which the full path reports or reads.
     """
-    c = line[vs]
+    c = text[0]
     if c in "'\"":
-        close = line.find(c, vs + 1)
-        if close < 0 or line[close + 1 :].strip(" "):
-            return None  # unclosed, multi-line, `''` escapes or text after the quote
-        value = line[vs + 1 : close]
+        if text.find(c, 1) != len(text) - 1:
+            return _NOT_READ  # unclosed, multi-line, `''` escapes or text after the quote
+        value = text[1:-1]
         if c == '"' and "\\" in value:
-            return None  # escapes
-        return value, close + 1
-    if c in _INDICATORS:
-        return None
-    text = line[vs:].rstrip(" ")
-    if ": " in text or text.endswith(":"):
-        return None  # a nested mapping, or a syntax error
-    plain = _plain(text)
-    if plain is _NOT_READ:
-        return None
-    return plain, vs + len(text)
+            return _NOT_READ  # escapes
+        return value
+    if c in _INDICATORS or ": " in text or text[-1] == ":":
+        return _NOT_READ  # an indicator, a nested mapping or a syntax error
+    return _plain(text)
 
 
 def _plain(text: str) -> YamlValue:
     """A plain scalar's value, as the resolver and the walker's constructor make it."""
     if text[:1] not in _RESOLVED_FIRST and not _RESOLVE_ALL:
         return text  # no implicit tag can start with this character: a string
-    tag: str = _resolver().resolve(yaml.ScalarNode, text, (True, False))  # type: ignore[no-untyped-call]
+    tag = _implicit_tag(text)
     if tag == "tag:yaml.org,2002:str":
         return text
     if tag not in _CORE_TAGS:
@@ -330,6 +327,14 @@ def _plain(text: str) -> YamlValue:
         constructor.constructed_objects.clear()
         constructor.recursive_objects.clear()
     return value
+
+
+@lru_cache(maxsize=4096)
+def _implicit_tag(text: str) -> str:
+    """The tag the loader's resolver gives a plain scalar. Cached: pages repeat the same
+    values (`treatment`, `NCI`, `true`), and the resolver tries its patterns one by one."""
+    tag: str = _resolver().resolve(yaml.ScalarNode, text, (True, False))  # type: ignore[no-untyped-call]
+    return tag
 
 
 _RESOLVER: list[yaml.resolver.BaseResolver] = []

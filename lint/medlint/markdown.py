@@ -19,6 +19,7 @@ from typing import Any, Literal
 
 import pyromark
 
+from medlint.findings import fast_init
 from medlint.text import ByteToChar
 
 _OPTIONS = (
@@ -49,6 +50,7 @@ _NOT_SLUG = re.compile(r"[^a-z0-9_ -]")
 _LEVELS = {f"H{n}": n for n in range(1, 7)}
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class Link:
     """A link as written: `target` exactly as in the source, at [start, end) of the document."""
@@ -60,6 +62,7 @@ class Link:
     exact: bool  # False when the source spelling differs from `target` (escapes, entities)
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class Heading:
     level: int
@@ -69,6 +72,7 @@ class Heading:
     end: int
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class Comment:
     """An HTML comment outside code: where suppressions live."""

@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from medlint.document import Document
-from medlint.findings import Finding, Span
+from medlint.findings import Finding, Span, fast_init
 
 _DIRECTIVE = re.compile(
     # `(?<!\s)`: trailing space is only tried where a run of it starts; `(.*?)\s*$` re-read a
@@ -29,6 +29,7 @@ UNUSED_CODE = "ML011"
 UNUSED_NAME = "unused-suppression"
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class Suppression:
     kind: str  # "next-line" | "file" | "range"

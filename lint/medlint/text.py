@@ -8,6 +8,8 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
+from itertools import accumulate, count
+from operator import add
 
 from medlint.findings import Span
 
@@ -66,15 +68,14 @@ class LineIndex:
 
     def __init__(self, text: str) -> None:
         self._text = text
-        if "\r" in text:
+        crs = text.count("\r")
+        if crs and crs != text.count("\r\n"):  # a lone CR ends a line too
             self._starts = [0] + [m.end() for m in _LINE_BREAK.finditer(text)]
         else:
+            # Every line but the first starts after a LF: the lengths of the lines between
+            # them, summed in C (a Python loop over the lines cost more).
             starts = [0]
-            find = text.find
-            pos = find("\n")
-            while pos != -1:
-                starts.append(pos + 1)
-                pos = find("\n", pos + 1)
+            starts += map(add, accumulate(map(len, text.split("\n")[:-1])), count(1))
             self._starts = starts
 
     @property
