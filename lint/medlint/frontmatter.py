@@ -28,10 +28,8 @@ MAX_INDENT = 256
 MAX_NODES = 10_000  # keys, items and values; real pages hold under a hundred
 
 _OPEN = re.compile(r"---[ \t]*(?:\r\n|\r|\n)")
-# A closing fence starts a line; `^` alone would miss lines ended by a lone CR. The line break
-# before it is part of the match (a lookbehind made the engine try every position; a leading
-# character class lets it skip to the next line break).
-_CLOSE = re.compile(r"[\r\n]((?:---|\.\.\.)[ \t]*(?:\r\n|\r|\n|$))")
+# A closing fence starts a line; `^` alone would miss lines ended by a lone CR.
+_CLOSE = re.compile(r"(?<=[\r\n])(?:---|\.\.\.)[ \t]*(?:\r\n|\r|\n|$)")
 
 KeyPath = tuple[str | int, ...]
 YamlValue = object
@@ -93,7 +91,7 @@ def locate(text: str) -> Frontmatter | None:
     m = _OPEN.match(text)
     if m is None:
         return None
-    close = _CLOSE.search(text, m.end() - 1)  # (the opening line's own break comes first)
+    close = _CLOSE.search(text, m.end())
     if close is None:
         fm = Frontmatter(0, m.end(), len(text), len(text), closed=False)
         fm.problems.append(
@@ -104,7 +102,7 @@ def locate(text: str) -> Frontmatter | None:
             )
         )
         return fm
-    return Frontmatter(0, m.end(), close.start(1), close.end(), closed=True)
+    return Frontmatter(0, m.end(), close.start(), close.end(), closed=True)
 
 
 def parse(text: str, fm: Frontmatter) -> None:
@@ -361,8 +359,6 @@ def _nesting_problem(source: str) -> tuple[str, int] | None:
                 return (f"frontmatter nests deeper than {MAX_NESTING} levels: refused unparsed", i)
         elif ch in "]}":
             depth = max(depth - 1, 0)
-    if max(map(len, source.split("\n"))) < MAX_INDENT:
-        return _event_problem(source)  # no line is long enough to be indented that far
     for m in re.finditer(rf"^[ \t-]{{{MAX_INDENT},}}", source, re.MULTILINE):
         return (
             f"frontmatter is indented more than {MAX_INDENT} columns: refused unparsed",
