@@ -339,3 +339,37 @@ def test_the_first_run_in_a_folder_leaves_a_memo_the_second_can_use(
     second, _, warm = _cli(tmp_path)
     assert first == second and "relative-link" in first
     assert "medlint.engine" in cold and "medlint.engine" not in warm
+
+
+def test_an_unchanged_run_prints_what_it_printed_without_decoding_findings(
+    corpus: Path,
+) -> None:
+    """The output is kept beside the memo for each way of showing it (format, flags); a run
+    with the same memo and the same way prints it again, and any other way is worked out."""
+    first, code, _ = _cli(corpus)
+    second, code2, warm = _cli(corpus)
+    assert (second, code2) == (first, code) and "todo.md" in first
+    for module in ("medlint.reporters.text", "medlint.findings", "medlint.wire"):
+        assert module not in warm, module
+    as_json, code3, rendered = _cli(corpus, "--format", "json")
+    assert code3 == code and "medlint.reporters.json" in rendered  # decoded, then rendered
+    again, _, kept = _cli(corpus, "--format", "json")
+    assert again == as_json and "medlint.reporters.json" not in kept
+    fresh, _, _ = _cli(corpus, "--format", "json", "--no-cache")
+    assert json.loads(as_json) == json.loads(fresh)
+    counted, _, _ = _cli(corpus, "--statistics")
+    assert counted != first and counted.startswith(first.rpartition("\n\n")[0])
+
+
+def test_output_kept_for_an_older_memo_is_not_printed(corpus: Path) -> None:
+    """The memo is rewritten when a page changes; output kept for the memo before (here: the
+    new run wrote its report to a file, so nothing was kept for the new memo) never pairs with
+    the new one, although both are kept under the same names."""
+    before, _, _ = _cli(corpus)
+    (corpus / "todo.md").write_text(VALID_PAGE, encoding="utf-8")
+    _age(corpus)
+    _cli(corpus, "-o", str(corpus.parent / "report.txt"))
+    after, _, warm = _cli(corpus)
+    assert "medlint.engine" not in warm  # answered from the new memo
+    assert "todo.md" in before and "todo.md" not in after
+    assert after == (corpus.parent / "report.txt").read_text(encoding="utf-8")

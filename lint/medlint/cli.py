@@ -192,8 +192,14 @@ def check(
     jobs: int | None,
 ) -> None:
     """Check PATHS (default: the current folder) and report findings."""
-    from medlint.findings import Severity
-    from medlint.runner import RunOptions, collect, make_report, recall, run_check
+    from medlint.runner import (
+        RunOptions,
+        collect,
+        make_report,
+        recall_memo,
+        remembered,
+        run_check,
+    )
 
     loaded = _load(config_path)
     items = collect(list(paths) or [Path(".")], Path.cwd(), loaded.config, loaded.root)
@@ -210,21 +216,45 @@ def check(
     # With nothing changed since the last such run, its outcome is all there is to report:
     # the settings (every rule imported, every pack read) are built only when pages are read.
     settings = None
-    run = recall(items, loaded.config, options)
-    if run is None:
+    # How the output is shown, besides the run's outcome: with the outcome unchanged, the
+    # output printed last time is printed again without decoding a finding.
+    how = (fmt, quiet, _colour(), statistics, fail_on or loaded.config.fail_on, _targets(paths))
+    hit = recall_memo(items, loaded.config, options)
+    if hit is not None and output is None and not reports:
+        from medlint.runmemo import shown
+
+        known = shown(hit, how)
+        if known is not None:
+            click.echo(known[1], nl=False)
+            raise SystemExit(known[0])
+    from medlint.findings import Severity
+
+    fail = Severity.parse(fail_on or loaded.config.fail_on)  # as build_settings makes it
+    if hit is not None:
+        run = remembered(hit)
+    else:
         settings = _settings(loaded, select, ignore, today, fail_on)
         run = run_check(items, settings, loaded.config, options)
-    fail = Severity.parse(fail_on or loaded.config.fail_on)  # as build_settings makes it
     report = make_report(run, settings, statistics=statistics)
-    report = dataclasses.replace(report, fail_on=fail, targets=tuple(str(p) for p in paths))
+    report = dataclasses.replace(report, fail_on=fail, targets=_targets(paths))
     written = True
     if output is None:
-        click.echo(render(report, fmt, quiet=quiet, colour=_colour()), nl=False)
+        text = render(report, fmt, quiet=quiet, colour=_colour())
+        click.echo(text, nl=False)
+        if run.memo is not None and not reports:
+            from medlint.runmemo import remember_shown
+
+            remember_shown(*run.memo, how, exit_code(run.findings, fail), text)
     else:
         written = _write_report(report, fmt, output, quiet)
     for extra_fmt, path in reports:
         written = _write_report(report, extra_fmt, path, quiet) and written
     raise SystemExit(exit_code(run.findings, fail) if written else EXIT_ERROR)
+
+
+def _targets(paths: tuple[Path, ...]) -> tuple[str, ...]:
+    """The paths as named on the command line, for report headers."""
+    return tuple(str(p) for p in paths)
 
 
 def _memo_key(

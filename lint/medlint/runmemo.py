@@ -33,16 +33,20 @@ import contextlib
 import datetime as dt
 import marshal
 import os
+from array import array
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, overload
+from typing import TYPE_CHECKING, Any, overload
 
-from medlint import cache, wire
-from medlint.findings import Finding
-from medlint.reporters.base import PageInfo
+from medlint import cache
+
+if TYPE_CHECKING:  # not imported by a run that prints the output it kept (see `shown`)
+    from medlint.findings import Finding
+    from medlint.reporters.base import PageInfo
 
 KEEP = 8  # memo files kept per fingerprint: the corpus, a few sections, the last pre-commit sets
+MEMO_FORMAT = 2  # the record's layout (see `store`)
 
 
 @dataclass(slots=True)
@@ -64,7 +68,7 @@ class Outcome:
     rule_meta: dict[str, tuple[str, str, str, str]]  # what reports say of each rule
 
 
-class LazyPages(Sequence[PageInfo]):
+class LazyPages(Sequence["PageInfo"]):
     """Page facts as stored, made into PageInfo objects only if a report reads them (the HTML,
     Markdown and JUnit reports do; the text report, the pre-commit and CI default, does not)."""
 
@@ -74,6 +78,8 @@ class LazyPages(Sequence[PageInfo]):
 
     def _built(self) -> list[PageInfo]:
         if self._pages is None:
+            from medlint.reporters.base import PageInfo
+
             self._pages = [
                 PageInfo(
                     path,
@@ -186,8 +192,55 @@ def _same_listing(folder: str, seen: tuple[int, bytes] | None, trusted_before: i
     return found is not None and found[3] == digest
 
 
-def load(target: Path, files: Sequence[tuple[str, str]]) -> Outcome | None:
-    """The memo's outcome when every file and observation still holds; None otherwise.
+class Recalled:
+    """A memo that still holds: the run's outcome, decoded only as far as the caller reads it.
+
+    The findings and page facts are stored as blobs of their own inside the memo, so checking
+    that a memo holds reads neither; a run whose rendered output is remembered too (`shown`)
+    decodes no finding at all.
+    """
+
+    __slots__ = ("_findings", "_pages", "files", "rule_meta", "target", "today", "written")
+
+    def __init__(
+        self,
+        target: Path,
+        written: int,
+        files: int,
+        today: dt.date,
+        rule_meta: dict[str, tuple[str, str, str, str]],
+        findings: bytes,
+        pages: bytes,
+    ) -> None:
+        self.target, self.written, self.files = target, written, files
+        self.today, self.rule_meta = today, rule_meta
+        self._findings, self._pages = findings, pages
+
+    def outcome(self) -> Outcome:
+        from medlint import wire
+
+        return Outcome(
+            findings=wire.from_rows(marshal.loads(self._findings)),
+            pages=LazyPages(marshal.loads(self._pages)),
+            files=self.files,
+            today=self.today,
+            rule_meta=self.rule_meta,
+        )
+
+
+def _stats(paths: Sequence[str]) -> bytes:
+    """(mtime, size, inode) of every path, packed: compared as one value, not 10,000 tuples."""
+    stat = os.stat
+    numbers: list[int] = []
+    add = numbers.extend
+    for path in paths:
+        st = stat(path)
+        add((st.st_mtime_ns, st.st_size, st.st_ino))
+    return array("q", numbers).tobytes()
+
+
+def load(target: Path, files: Sequence[tuple[str, str]]) -> Recalled | None:
+    """The memo when every file and observation still holds; None otherwise.
 
     `files` are the run's (absolute path, display) pairs, as discovered now.
     """
@@ -196,24 +249,33 @@ def load(target: Path, files: Sequence[tuple[str, str]]) -> Outcome | None:
         return None
     try:
         record = marshal.loads(data)
-        stored_files, folders, probes, pages_read, findings, pages, count, written, extra = record
+        (
+            form,
+            stored_paths,
+            stored_displays,
+            stored_stats,
+            folders,
+            probes,
+            pages_read,
+            findings,
+            pages,
+            count,
+            written,
+            extra,
+        ) = record
         today, meta = extra
         trusted_before = written - cache.RACY_NS
+        if form != MEMO_FORMAT:
+            return None
     except (EOFError, ValueError, TypeError):
         return None
     try:
-        if len(stored_files) != len(files):
-            return None
         now = sorted(files)
-        stat = os.stat
-        for (path, display), (s_path, s_display, mtime, size, ino) in zip(
-            now, stored_files, strict=True
-        ):
-            if path != s_path or display != s_display:
-                return None
-            st = stat(path)
-            if st.st_mtime_ns != mtime or st.st_size != size or st.st_ino != ino:
-                return None
+        paths = tuple(path for path, _ in now)
+        if paths != stored_paths or tuple(display for _, display in now) != stored_displays:
+            return None
+        if _stats(paths) != stored_stats:
+            return None
         for folder, seen in folders:
             if not _same_listing(folder, seen, trusted_before):
                 return None
@@ -223,12 +285,8 @@ def load(target: Path, files: Sequence[tuple[str, str]]) -> Outcome | None:
         for path, key in pages_read:
             if _stat(path) != (tuple(key) if key is not None else None):
                 return None
-        return Outcome(
-            findings=wire.from_rows(findings),
-            pages=LazyPages(pages),
-            files=count,
-            today=dt.date.fromordinal(today),
-            rule_meta=dict(meta),
+        return Recalled(
+            target, written, count, dt.date.fromordinal(today), dict(meta), findings, pages
         )
     except (OSError, ValueError, TypeError, KeyError):  # a file gone, or a memo of another shape
         return None
@@ -240,31 +298,40 @@ def store(
     observed: Observed,
     outcome: Outcome,
     now_ns: int,
-) -> None:
+) -> bool:
     """Write the memo when every stat in it is old enough to be trusted; else leave none.
 
     `files` maps each checked file's absolute path to (display, its stat before it was read).
+    Returns whether it was written; `now_ns` then names this memo (see `remember_shown`).
     """
     window = now_ns - cache.RACY_NS
     if any(key[0] > window for _, key in files.values()):
-        return
+        return False
     if any(key is not None and key[0] > window for key in observed.pages.values()):
-        return
+        return False
+    from medlint import wire
+
+    paths = sorted(files)
     record: Any = (
-        tuple((path, display, *key) for path, (display, key) in sorted(files.items())),
+        MEMO_FORMAT,
+        tuple(paths),
+        tuple(files[path][0] for path in paths),
+        array("q", [n for path in paths for n in files[path][1]]).tobytes(),
         tuple(sorted(observed.folders.items())),
         tuple(sorted(observed.probes.items())),
         tuple(sorted(observed.pages.items())),
-        wire.to_rows(outcome.findings),
-        tuple(
-            (
-                p.path,
-                p.title,
-                p.source,
-                p.last_reviewed.toordinal() if p.last_reviewed is not None else None,
-                p.review_due.toordinal() if p.review_due is not None else None,
+        marshal.dumps(wire.to_rows(outcome.findings)),
+        marshal.dumps(
+            tuple(
+                (
+                    p.path,
+                    p.title,
+                    p.source,
+                    p.last_reviewed.toordinal() if p.last_reviewed is not None else None,
+                    p.review_due.toordinal() if p.review_due is not None else None,
+                )
+                for p in outcome.pages
             )
-            for p in outcome.pages
         ),
         outcome.files,
         now_ns,
@@ -274,17 +341,56 @@ def store(
         target.parent.mkdir(parents=True, exist_ok=True)
         cache.write_checked(target, marshal.dumps(record))
     except (OSError, ValueError):
-        return
+        return False
     _prune(target.parent, keep=target.name)
+    return True
+
+
+def _shown_path(target: Path, how: object) -> Path:
+    """Where a memo's rendered output for one way of showing it is kept (beside the memo)."""
+    key = cache.digest(repr(how).encode("utf-8", "surrogatepass")).hex()[:16]
+    return target.with_name(f"{target.stem}.{key}.out")
+
+
+def shown(memo: Recalled, how: object) -> tuple[int, str] | None:
+    """(exit status, output) a run with this memo printed when shown `how`, if remembered.
+
+    `how` is everything the output depends on besides the run's outcome (format, flags,
+    colour, fail-on, the paths as named). The output is tied to the memo by its write time, so
+    a memo rewritten since (a changed page, then changed back) never pairs with an old one.
+    """
+    data = cache.read_checked(_shown_path(memo.target, how))
+    if data is None:
+        return None
+    try:
+        written, code, text = marshal.loads(data)
+    except (EOFError, ValueError, TypeError):
+        return None
+    if written != memo.written or not isinstance(code, int) or not isinstance(text, str):
+        return None
+    return code, text
+
+
+def remember_shown(target: Path, written: int, how: object, code: int, text: str) -> None:
+    """Keep the output a run printed, for the next run with the same memo and `how`."""
+    with contextlib.suppress(OSError, ValueError):
+        cache.write_checked(_shown_path(target, how), marshal.dumps((written, code, text)))
 
 
 def _prune(folder: Path, keep: str) -> None:
     """Keep the newest few memos: each set of files a pre-commit run names makes one."""
     try:
-        entries = [e for e in os.scandir(folder) if e.name.endswith(".bin") and e.name != keep]
+        found = list(os.scandir(folder))
+        entries = [e for e in found if e.name.endswith(".bin") and e.name != keep]
         entries.sort(key=lambda e: e.stat().st_mtime_ns, reverse=True)
     except OSError:
         return
     for entry in entries[KEEP - 1 :]:
         with contextlib.suppress(OSError):
             os.unlink(entry.path)
+    # Outputs kept beside a memo go with it (see `shown`).
+    kept = {e.name[:-4] for e in entries[: KEEP - 1]} | {keep[:-4]}
+    for entry in found:
+        if entry.name.endswith(".out") and entry.name.partition(".")[0] not in kept:
+            with contextlib.suppress(OSError):
+                os.unlink(entry.path)

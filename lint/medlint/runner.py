@@ -20,14 +20,14 @@ from typing import TYPE_CHECKING
 
 from medlint import __version__
 from medlint.discovery import Discovered, discover
-from medlint.findings import Finding
-from medlint.reporters.base import PageInfo, Report
 
 if TYPE_CHECKING:
     from medlint.cache import ResultCache, StatKey
     from medlint.config import Config
     from medlint.engine import Settings
-    from medlint.runmemo import Observed
+    from medlint.findings import Finding
+    from medlint.reporters.base import PageInfo, Report
+    from medlint.runmemo import Observed, Recalled
 
 
 @dataclass(slots=True)
@@ -52,6 +52,9 @@ class RunResult:
     unchecked_reason: str | None = None
     today: dt.date | None = None  # set when the run was answered from the run memo
     rule_meta: dict[str, tuple[str, str, str, str]] | None = None  # likewise
+    # The run memo this outcome is (or was just written as): (its file, its write time), so the
+    # CLI can keep what it printed beside it (runmemo.remember_shown).
+    memo: tuple[Path, int] | None = None
 
 
 def collect(paths: list[Path], cwd: Path, config: Config, config_root: Path) -> list[Discovered]:
@@ -144,8 +147,8 @@ def _memo(items: list[Discovered], options: RunOptions, config: Config) -> Path 
     return runmemo.memo_path(folder, options.memo_key, [item.fspath for item in items])
 
 
-def recall(items: list[Discovered], config: Config, options: RunOptions) -> RunResult | None:
-    """The run's outcome from its memo, when every file and folder it read is unchanged.
+def recall_memo(items: list[Discovered], config: Config, options: RunOptions) -> Recalled | None:
+    """The run's memo when every file and folder it read is unchanged (findings not decoded).
 
     Needs no settings: the CLI calls it before building them, so a run with nothing changed
     imports no rule, reads no rule pack and parses no page.
@@ -155,16 +158,26 @@ def recall(items: list[Discovered], config: Config, options: RunOptions) -> RunR
         return None
     from medlint import runmemo
 
-    hit = runmemo.load(memo, [(item.fspath, item.display) for item in items])
-    if hit is None:
-        return None
+    return runmemo.load(memo, [(item.fspath, item.display) for item in items])
+
+
+def remembered(hit: Recalled) -> RunResult:
+    """The RunResult a memo stands for."""
+    outcome = hit.outcome()
     return RunResult(
-        findings=hit.findings,
-        files=hit.files,
-        pages=hit.pages,
-        today=hit.today,
-        rule_meta=hit.rule_meta,
+        findings=outcome.findings,
+        files=outcome.files,
+        pages=outcome.pages,
+        today=outcome.today,
+        rule_meta=outcome.rule_meta,
+        memo=(hit.target, hit.written),
     )
+
+
+def recall(items: list[Discovered], config: Config, options: RunOptions) -> RunResult | None:
+    """`recall_memo`, decoded."""
+    hit = recall_memo(items, config, options)
+    return remembered(hit) if hit is not None else None
 
 
 def run_check(
@@ -173,14 +186,15 @@ def run_check(
     remote = not options.offline
     memo = _memo(items, options, config)
     if memo is not None:
-        remembered = recall(items, config, options)
-        if remembered is not None:
-            return remembered
+        known = recall(items, config, options)
+        if known is not None:
+            return known
     store = None if options.no_cache else _open_cache(settings, config, options)
     if store is not None:
         store.create()
     # Imported only when pages are really checked or decoded: not on a run memo hit.
     from medlint.engine import finalize
+    from medlint.findings import Finding
     from medlint.linkphase import LinkPhase
     from medlint.outcome import decode
 
@@ -206,7 +220,8 @@ def run_check(
     out.pages = pages
     out.findings.sort(key=Finding.sort_key)
     if memo is not None and store is not None:
-        _remember(memo, items, store, phase.observed, out, settings)
+        written = _remember(memo, items, store, phase.observed, out, settings)
+        out.memo = (memo, written) if written is not None else None
     return out
 
 
@@ -217,8 +232,9 @@ def _remember(
     observed: Observed,
     out: RunResult,
     settings: Settings,
-) -> None:
-    """Write the run memo when every file's outcome came with a stat (was cacheable)."""
+) -> int | None:
+    """Write the run memo when every file's outcome came with a stat (was cacheable); its
+    write time when written."""
     import time
 
     from medlint import runmemo
@@ -227,10 +243,11 @@ def _remember(
     for item in items:
         key = store.seen.get(item.fspath)
         if key is None:  # unreadable, not a regular file, too large: checked again every time
-            return
+            return None
         files[item.fspath] = (item.display, key)
     outcome = runmemo.Outcome(out.findings, out.pages, out.files, settings.ctx.today, rule_meta())
-    runmemo.store(memo, files, observed, outcome, time.time_ns())
+    now = time.time_ns()
+    return now if runmemo.store(memo, files, observed, outcome, now) else None
 
 
 def rule_meta() -> dict[str, tuple[str, str, str, str]]:
@@ -245,6 +262,8 @@ def rule_meta() -> dict[str, tuple[str, str, str, str]]:
 
 def make_report(run: RunResult, settings: Settings | None, *, statistics: bool) -> Report:
     """The report of a run; `settings` may be None for a run answered from the memo."""
+    from medlint.reporters.base import Report
+
     if settings is None:
         assert run.today is not None and run.rule_meta is not None
         today, meta = run.today, run.rule_meta
