@@ -214,3 +214,21 @@ def test_concurrent_runs_share_one_cache(tmp_path: Path) -> None:
     assert not list((tmp_path / ".medlint_cache" / "results").glob("*/*.tmp"))
     again = subprocess.run(argv, cwd=tmp_path, env=env, capture_output=True, text=True)
     assert again.stdout == outputs[0]
+
+
+def test_parts_come_back_as_written_and_any_damage_reads_as_nothing(tmp_path: Path) -> None:
+    """The run memo is written part by part (never whole in memory); reading it back checks
+    the same checksum as every other cache file, and a length that runs past the end, a
+    flipped byte or a cut file reads as no memo at all."""
+    import marshal
+
+    target = tmp_path / "memo.bin"
+    parts: list[object] = [(2, "x"), tuple(f"page-{i}.md" for i in range(1000)), b"\x00" * 9]
+    cache.write_parts(target, iter(parts))
+    back = cache.read_parts(target)
+    assert back is not None and [marshal.loads(p) for p in back] == parts
+    data = target.read_bytes()
+    for damaged in (data[:-1], data[:-5] + b"\xff" + data[-4:], data + b"\x01"):
+        target.write_bytes(damaged)
+        assert cache.read_parts(target) is None
+    assert cache.read_parts(tmp_path / "absent.bin") is None

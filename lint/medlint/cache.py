@@ -69,7 +69,7 @@ class Entry:
         return (self.display, *self.stat, self.digest, self.trusted, self.payload)
 
 
-def digest(data: bytes) -> bytes:
+def digest(data: bytes | memoryview) -> bytes:
     return blake2b(data, digest_size=16).digest()
 
 
@@ -213,12 +213,71 @@ def write_checked(path: Path, body: bytes) -> None:
     fd, tmp = tempfile.mkstemp(prefix=path.name, suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(_HEADER + digest(body) + body)
+            # Three writes, not one concatenation: a memo of 100,000 pages is tens of MB.
+            handle.write(_HEADER)
+            handle.write(digest(body))
+            handle.write(body)
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+def write_parts(path: Path, parts: Iterable[object]) -> None:
+    """`write_checked` for a body of several marshal objects, each dumped, hashed and written in
+    turn, so the whole body (tens of MB for a run memo of 100,000 pages) is never in memory at
+    once. Each part is preceded by its length. Read back with `read_parts`."""
+    import tempfile
+    from hashlib import blake2b
+
+    fd, tmp = tempfile.mkstemp(prefix=path.name, suffix=".tmp", dir=path.parent)
+    try:
+        hasher = blake2b(digest_size=_CHECKSUM)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(_HEADER)
+            handle.write(bytes(_CHECKSUM))  # the checksum, once it is known
+            for part in parts:
+                blob = marshal.dumps(part)  # type: ignore[arg-type]  # callers: plain values
+                size = len(blob).to_bytes(8, "little")
+                hasher.update(size)
+                hasher.update(blob)
+                handle.write(size)
+                handle.write(blob)
+                del blob
+            handle.seek(len(_HEADER))
+            handle.write(hasher.digest())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def read_parts(path: Path) -> list[memoryview] | None:
+    """The parts `write_parts` wrote, each still marshalled (a view into the file's bytes, so
+    a caller loads only the parts it needs); None when absent, damaged or foreign."""
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except OSError:
+        return None
+    head = len(_HEADER)
+    if data[:head] != _HEADER or len(data) < head + _CHECKSUM:
+        return None
+    body = memoryview(data)[head + _CHECKSUM :]
+    if digest(body) != data[head : head + _CHECKSUM]:
+        return None
+    parts: list[memoryview] = []
+    offset = 0
+    while offset < len(body):
+        size = int.from_bytes(body[offset : offset + 8], "little")
+        offset += 8
+        if size > len(body) - offset:
+            return None
+        parts.append(body[offset : offset + size])
+        offset += size
+    return parts
 
 
 def _read_bucket(path: Path) -> dict[str, Row]:

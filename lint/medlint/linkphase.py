@@ -47,7 +47,7 @@ class LinkPhase:
         """What the local part read from the disk besides the pages (for the run memo)."""
         return self.local.files.observed if self.local is not None else Observed()
 
-    def add(self, result: FileResult, anchors: Collection[str]) -> bool:
+    def add(self, result: FileResult, anchors: str | Collection[str]) -> bool:
         """Take one page and its anchors; True when it is final now, False when kept."""
         final = self.local.add(result, anchors) if self.local is not None else True
         if self.remote and result.document is not None:

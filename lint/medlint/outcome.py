@@ -7,7 +7,6 @@ imports neither the document model nor the Markdown parser.
 from __future__ import annotations
 
 import bisect
-import datetime as dt
 import marshal
 import sys
 from array import array
@@ -17,7 +16,7 @@ from medlint.document import Document
 from medlint.engine import FileResult
 from medlint.findings import Span
 from medlint.markdown import Link, ParsedBody
-from medlint.reporters.base import PageInfo
+from medlint.runmemo import PageRow
 from medlint.suppressions import Suppression
 
 
@@ -66,14 +65,19 @@ class LinkView(Document):
 
 
 def decode(
-    display: str, payload: bytes, remote: bool, shared: dict[tuple[str, ...], tuple[str, ...]]
-) -> tuple[FileResult, PageInfo, tuple[str, ...]]:
-    """A page's FileResult, PageInfo and anchors (sorted) from its payload.
+    display: str, payload: bytes, remote: bool, shared: dict[str, str]
+) -> tuple[FileResult, PageRow, str | tuple[str, ...]]:
+    """A page's FileResult, page facts and anchors (sorted) from its payload.
+
+    The page facts stay the row they travel as (see runmemo.LazyPages): a run holds one per
+    page until its report, and most reports never read them.
 
     The link phase keeps every page's anchors until the run ends (a later page may link into
-    any of them), as the tuple the payload carried: `shared` keeps one tuple per distinct set
-    (pages made from one template have the same headings), and a set is built only for a page
-    some link really points into (`LocalFiles.anchors`).
+    any of them). They are kept as one string, joined by NUL (a tuple of strings costs three
+    times as much: about 0.5 KB a page, the largest thing a run holds per page), and `shared`
+    keeps one string per distinct set (pages made from one template have the same headings).
+    The set is built only for a page some link really points into (`LocalFiles.anchors`). An
+    anchor holding a NUL itself, which no page should have, keeps the tuple.
     """
     from medlint.cache import loads_objects
     from medlint.wire import from_rows
@@ -85,7 +89,7 @@ def decode(
     ]
     result = FileResult(
         display,
-        findings=from_rows(found) if found else [],
+        findings=from_rows(found, display) if found else [],
         links=kept,
         url=url,
         suppressions=list(cast(tuple[Suppression, ...], loads_objects(sups))) if sups else [],
@@ -93,11 +97,8 @@ def decode(
     if kept:
         result.document = LinkView(display, kept, url, starts)
     title, source, last, due = page
-    info = PageInfo(
-        display,
-        title=title,
-        source=sys.intern(source) if source is not None else None,
-        last_reviewed=dt.date.fromordinal(last) if last is not None else None,
-        review_due=dt.date.fromordinal(due) if due is not None else None,
-    )
-    return result, info, shared.setdefault(anchors, anchors)
+    info = (display, title, sys.intern(source) if source is not None else None, last, due)
+    joined = "\x00".join(anchors)
+    if joined.count("\x00") != max(len(anchors) - 1, 0):
+        return result, info, anchors
+    return result, info, shared.setdefault(joined, joined)

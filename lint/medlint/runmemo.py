@@ -37,7 +37,7 @@ from array import array
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, overload
+from typing import TYPE_CHECKING, overload
 
 from medlint import cache
 
@@ -68,11 +68,17 @@ class Outcome:
     rule_meta: dict[str, tuple[str, str, str, str]]  # what reports say of each rule
 
 
-class LazyPages(Sequence["PageInfo"]):
-    """Page facts as stored, made into PageInfo objects only if a report reads them (the HTML,
-    Markdown and JUnit reports do; the text report, the pre-commit and CI default, does not)."""
+# A page's facts as a run keeps them: (path, title, source, last reviewed, review due), the
+# dates as ordinals.
+PageRow = tuple[str, str | None, str | None, int | None, int | None]
 
-    def __init__(self, rows: Sequence[tuple[Any, ...]]) -> None:
+
+class LazyPages(Sequence["PageInfo"]):
+    """Page facts as rows, made into PageInfo objects only if a report reads them (the HTML,
+    Markdown and JUnit reports do; the text report, the pre-commit and CI default, does not).
+    A run keeps its pages this way, and its memo stores the rows as they are."""
+
+    def __init__(self, rows: Sequence[PageRow]) -> None:
         self._rows = rows
         self._pages: list[PageInfo] | None = None
 
@@ -94,6 +100,10 @@ class LazyPages(Sequence["PageInfo"]):
 
     def __len__(self) -> int:
         return len(self._rows)
+
+    @property
+    def rows(self) -> Sequence[PageRow]:
+        return self._rows
 
     @overload
     def __getitem__(self, index: int) -> PageInfo: ...
@@ -209,8 +219,8 @@ class Recalled:
         files: int,
         today: dt.date,
         rule_meta: dict[str, tuple[str, str, str, str]],
-        findings: bytes,
-        pages: bytes,
+        findings: memoryview,
+        pages: memoryview,
     ) -> None:
         self.target, self.written, self.files = target, written, files
         self.today, self.rule_meta = today, rule_meta
@@ -242,108 +252,102 @@ def _stats(paths: Sequence[str]) -> bytes:
 def load(target: Path, files: Sequence[tuple[str, str]]) -> Recalled | None:
     """The memo when every file and observation still holds; None otherwise.
 
-    `files` are the run's (absolute path, display) pairs, as discovered now.
+    `files` are the run's (absolute path, display) pairs, as discovered now. Parts are loaded
+    in the order a change is most likely found in; the findings and page facts not at all.
     """
-    data = cache.read_checked(target)
-    if data is None:
+    parts = cache.read_parts(target)
+    if parts is None or len(parts) != _PARTS:
         return None
     try:
-        record = marshal.loads(data)
-        (
-            form,
-            stored_paths,
-            stored_displays,
-            stored_stats,
-            folders,
-            probes,
-            pages_read,
-            findings,
-            pages,
-            count,
-            written,
-            extra,
-        ) = record
-        today, meta = extra
-        trusted_before = written - cache.RACY_NS
+        form, count, written, (today, meta) = marshal.loads(parts[0])
         if form != MEMO_FORMAT:
             return None
-    except (EOFError, ValueError, TypeError):
-        return None
-    try:
+        trusted_before = written - cache.RACY_NS
         now = sorted(files)
         paths = tuple(path for path, _ in now)
-        if paths != stored_paths or tuple(display for _, display in now) != stored_displays:
+        if paths != marshal.loads(parts[1]):
             return None
-        if _stats(paths) != stored_stats:
+        if tuple(display for _, display in now) != marshal.loads(parts[2]):
             return None
-        for folder, seen in folders:
+        if _stats(paths) != marshal.loads(parts[3]):
+            return None
+        for folder, seen in marshal.loads(parts[4]):
             if not _same_listing(folder, seen, trusted_before):
                 return None
-        for path, existed in probes:
+        for path, existed in marshal.loads(parts[5]):
             if os.path.exists(path) != existed:
                 return None
-        for path, key in pages_read:
+        for path, key in marshal.loads(parts[6]):
             if _stat(path) != (tuple(key) if key is not None else None):
                 return None
         return Recalled(
-            target, written, count, dt.date.fromordinal(today), dict(meta), findings, pages
+            target, written, count, dt.date.fromordinal(today), dict(meta), parts[7], parts[8]
         )
-    except (OSError, ValueError, TypeError, KeyError):  # a file gone, or a memo of another shape
-        return None
+    except (EOFError, ValueError, TypeError, KeyError, OSError):
+        return None  # a damaged part, a memo of another shape, a file gone
+
+
+_PARTS = 9
 
 
 def store(
     target: Path,
-    files: dict[str, tuple[str, cache.StatKey]],
+    files: list[tuple[str, str, cache.StatKey]],
     observed: Observed,
     outcome: Outcome,
     now_ns: int,
 ) -> bool:
     """Write the memo when every stat in it is old enough to be trusted; else leave none.
 
-    `files` maps each checked file's absolute path to (display, its stat before it was read).
+    `files`: each checked file's (absolute path, display, its stat before it was read).
     Returns whether it was written; `now_ns` then names this memo (see `remember_shown`).
+    The parts are made and written one at a time: a run of 100,000 pages never holds the
+    whole memo in memory.
     """
     window = now_ns - cache.RACY_NS
-    if any(key[0] > window for _, key in files.values()):
+    if any(key[0] > window for _, _, key in files):
         return False
     if any(key is not None and key[0] > window for key in observed.pages.values()):
         return False
-    from medlint import wire
+    files.sort()
 
-    paths = sorted(files)
-    record: Any = (
-        MEMO_FORMAT,
-        tuple(paths),
-        tuple(files[path][0] for path in paths),
-        array("q", [n for path in paths for n in files[path][1]]).tobytes(),
-        tuple(sorted(observed.folders.items())),
-        tuple(sorted(observed.probes.items())),
-        tuple(sorted(observed.pages.items())),
-        marshal.dumps(wire.to_rows(outcome.findings)),
-        marshal.dumps(
-            tuple(
-                (
-                    p.path,
-                    p.title,
-                    p.source,
-                    p.last_reviewed.toordinal() if p.last_reviewed is not None else None,
-                    p.review_due.toordinal() if p.review_due is not None else None,
-                )
-                for p in outcome.pages
-            )
-        ),
-        outcome.files,
-        now_ns,
-        (outcome.today.toordinal(), tuple(sorted(outcome.rule_meta.items()))),
-    )
+    def parts() -> Iterator[object]:
+        from medlint import wire
+
+        meta = (outcome.today.toordinal(), tuple(sorted(outcome.rule_meta.items())))
+        yield (MEMO_FORMAT, outcome.files, now_ns, meta)
+        yield tuple(path for path, _, _ in files)
+        yield tuple(display for _, display, _ in files)
+        # Raw bytes, compared as they are with `_stats` of the files then.
+        yield array("q", [n for _, _, key in files for n in key]).tobytes()
+        yield tuple(sorted(observed.folders.items()))
+        yield tuple(sorted(observed.probes.items()))
+        yield tuple(sorted(observed.pages.items()))
+        yield wire.to_rows(outcome.findings)
+        yield tuple(_page_rows(outcome.pages))
+
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        cache.write_checked(target, marshal.dumps(record))
+        cache.write_parts(target, parts())
     except (OSError, ValueError):
         return False
     _prune(target.parent, keep=target.name)
     return True
+
+
+def _page_rows(pages: Sequence[PageInfo]) -> Sequence[PageRow]:
+    if isinstance(pages, LazyPages):
+        return pages.rows
+    return [
+        (
+            p.path,
+            p.title,
+            p.source,
+            p.last_reviewed.toordinal() if p.last_reviewed is not None else None,
+            p.review_due.toordinal() if p.review_due is not None else None,
+        )
+        for p in pages
+    ]
 
 
 def _shown_path(target: Path, how: object) -> Path:

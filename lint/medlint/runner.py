@@ -197,14 +197,15 @@ def run_check(
     from medlint.findings import Finding
     from medlint.linkphase import LinkPhase
     from medlint.outcome import decode
+    from medlint.runmemo import LazyPages, PageRow
 
     out = RunResult(findings=[], files=len(items))
-    pages: list[PageInfo] = []
+    pages: list[PageRow] = []
     # Pages are judged and finalized as they arrive, in whatever order workers finish them;
     # everything is sorted at the end, so the output does not depend on that order.
     phase = LinkPhase((item.display for item in items), settings, config, options, out)
     total = len(items)
-    shared: dict[tuple[str, ...], tuple[str, ...]] = {}
+    shared: dict[str, str] = {}
     for display, payload in _payloads(items, settings, store, options.jobs):
         result, info, anchors = decode(display, payload, remote, shared)
         pages.append(info)
@@ -216,8 +217,8 @@ def run_check(
     for result in phase.finish():
         if result.findings or result.suppressions:
             out.findings.extend(finalize(result, settings))
-    pages.sort(key=lambda page: page.path)
-    out.pages = pages
+    pages.sort()  # by path: paths are unique
+    out.pages = LazyPages(pages)
     out.findings.sort(key=Finding.sort_key)
     if memo is not None and store is not None:
         written = _remember(memo, items, store, phase.observed, out, settings)
@@ -239,12 +240,13 @@ def _remember(
 
     from medlint import runmemo
 
-    files: dict[str, tuple[str, StatKey]] = {}
+    files: list[tuple[str, str, StatKey]] = []
+    seen = store.seen
     for item in items:
-        key = store.seen.get(item.fspath)
+        key = seen.get(item.fspath)
         if key is None:  # unreadable, not a regular file, too large: checked again every time
             return None
-        files[item.fspath] = (item.display, key)
+        files.append((item.fspath, item.display, key))
     outcome = runmemo.Outcome(out.findings, out.pages, out.files, settings.ctx.today, rule_meta())
     now = time.time_ns()
     return now if runmemo.store(memo, files, observed, outcome, now) else None

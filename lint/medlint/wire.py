@@ -10,6 +10,7 @@ classes' own constructors.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterable
 from typing import Any
 
@@ -59,9 +60,28 @@ def to_rows(findings: Iterable[Finding]) -> tuple[Row, ...]:
     return tuple(out)
 
 
-def from_rows(rows: Iterable[Row]) -> list[Finding]:
+def from_rows(rows: Iterable[Row], path: str | None = None) -> list[Finding]:
+    """Findings from rows. `path`: the page all rows belong to, when the caller has it as a
+    string already (a run keeps every finding until its report: one path string a page, and
+    code and rule names interned, not one copy of each a finding)."""
     out = []
-    for path, code, rule, sev, start, end, line, col, end_line, end_col, msg, fx, hlp, data in rows:
+    intern = sys.intern
+    for (
+        row_path,
+        code,
+        rule,
+        sev,
+        start,
+        end,
+        line,
+        col,
+        end_line,
+        end_col,
+        msg,
+        fx,
+        hlp,
+        data,
+    ) in rows:
         fix = None
         if fx is not None:
             title, edits, applicability = fx
@@ -72,9 +92,9 @@ def from_rows(rows: Iterable[Row]) -> list[Finding]:
             )
         out.append(
             Finding(
-                path=path,
-                code=code,
-                rule=rule,
+                path=row_path if path is None else path,
+                code=intern(code),
+                rule=intern(rule),
                 severity=_SEVERITY[sev],
                 span=Span(
                     start=start,

@@ -132,8 +132,9 @@ class LocalFiles:
         # A run asks about the same folders and pages thousands of times (every page of a
         # section links to its neighbours): each answer is worked out once.
         self._resolved: dict[str, str | None] = {}
-        # Anchors of pages already parsed in this run, by absolute path (a set once asked for).
-        self.known_anchors: dict[str, Collection[str]] = {}
+        # Anchors of pages already parsed in this run, by absolute path: a set once asked for;
+        # until then as the run keeps them, one NUL-joined string or a collection.
+        self.known_anchors: dict[str, str | Collection[str]] = {}
         # Everything read from the disk, so a run's outcome can be reused while it all holds.
         self.observed = Observed()
 
@@ -218,7 +219,9 @@ class LocalFiles:
         key = os.path.normpath(path)
         known = self.known_anchors.get(key)
         if known is not None:
-            if not isinstance(known, frozenset):
+            if isinstance(known, str):
+                known = self.known_anchors[key] = frozenset(known.split("\x00") if known else ())
+            elif not isinstance(known, frozenset):
                 known = self.known_anchors[key] = frozenset(known)
             return known
         if key not in self._anchors:
@@ -371,8 +374,11 @@ class RunLinks:
     def key(self, display: str) -> str:
         return os.path.normpath(os.path.join(self.files.cwd_str, display))
 
-    def add(self, result: FileResult, anchors: Collection[str]) -> bool:
-        """Judge this page's file links; False when some must wait for `finish`."""
+    def add(self, result: FileResult, anchors: str | Collection[str]) -> bool:
+        """Judge this page's file links; False when some must wait for `finish`.
+
+        `anchors`: the page's anchors, or a string of them joined by NUL (see outcome.decode).
+        """
         key = self.key(result.path)
         self._waiting.discard(key)
         # A page that could not be read has no headings to offer: links into it read the disk.
