@@ -221,12 +221,26 @@ def document_from_bytes(display: str, raw: bytes) -> Document | Finding:
     return Document(display, decoded.text, bom=decoded.bom)
 
 
+# The last settings checked with and their document rules (`Settings.document_rules` builds a
+# new tuple at every call; a run checks every page with the same settings).
+_LAST_RULES: list[tuple[Settings, tuple[Rule, ...]]] = []
+
+
+def _document_rules(settings: Settings) -> tuple[Rule, ...]:
+    if _LAST_RULES and _LAST_RULES[0][0] is settings:
+        return _LAST_RULES[0][1]
+    rules = settings.document_rules
+    _LAST_RULES[:] = [(settings, rules)]
+    return rules
+
+
 def check_document(doc: Document, settings: Settings) -> list[Finding]:
     """Every document-scope finding for `doc`, before suppressions."""
     found: list[Finding] = []
-    for rule in settings.document_rules:
+    ctx = settings.ctx
+    for rule in _document_rules(settings):
         try:
-            found.extend(rule.check(doc, settings.ctx))
+            found.extend(rule.check(doc, ctx))
         except Exception as exc:  # A rule bug must not end the run: report it on the file.
             import traceback
 

@@ -114,9 +114,9 @@ def encode(result: FileResult, doc_lines: Sequence[int], page: tuple[object, ...
 
 
 def _page_facts(meta: dict[str, object]) -> tuple[object, ...]:
-    from medlint.review import review_dates
+    from medlint.checks.stale_review import review_dates_of
 
-    last, due = review_dates(meta)
+    last, due = review_dates_of(meta)
     title = meta.get("title")
     source = meta.get("source")
     return (

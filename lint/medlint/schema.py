@@ -318,11 +318,30 @@ def _optional(check: _Check) -> _Check:
     return lambda value: value is None or check(value)
 
 
+# The last (packs, extra) asked for and their profile: a run has one of each, and building the
+# cache key (the vocabularies as tuples, the languages sorted) cost more than checking a page.
+_LAST_PROFILE: list[
+    tuple[RulePacks, tuple[tuple[str, str], ...], dict[str, tuple[_Check, bool]]]
+] = []
+
+
+def _profile_for(
+    packs: RulePacks, extra: tuple[tuple[str, str], ...]
+) -> dict[str, tuple[_Check, bool]]:
+    if _LAST_PROFILE:
+        last_packs, last_extra, profile = _LAST_PROFILE[0]
+        if last_packs is packs and last_extra == extra:
+            return profile
+    profile = _plain_profile(tuple(packs.cancer_types), tuple(sorted(packs.languages)), extra)
+    _LAST_PROFILE[:] = [(packs, extra, profile)]
+    return profile
+
+
 def _plain_problems(
     data: dict[str, object], packs: RulePacks, extra: tuple[tuple[str, str], ...] = ()
 ) -> list[FieldProblem] | None:
     """The problems of `data` when it is plainly valid but for missing keys; None otherwise."""
-    profile = _plain_profile(tuple(packs.cancer_types), tuple(sorted(packs.languages)), extra)
+    profile = _profile_for(packs, extra)
     if type(data) is not dict:
         return None
     for key, value in data.items():

@@ -32,7 +32,20 @@ def _combined(phrase_screens: tuple[str, ...]) -> Matcher | None:
         return None  # each screen compiles alone; if together they do not, each runs alone
 
 
+# The last context asked for and its screen: a run has one context, and finding its screen
+# (hashing every phrase of both sets for the caches below) cost more than the screen's scan.
+_LAST: list[tuple[Context, Matcher | None]] = []
+
+
 def _screen(ctx: Context) -> Matcher | None:
+    if _LAST and _LAST[0][0] is ctx:
+        return _LAST[0][1]
+    screen = _screen_of(ctx)
+    _LAST[:] = [(ctx, screen)]
+    return screen
+
+
+def _screen_of(ctx: Context) -> Matcher | None:
     patterns = []
     for phrase_set in (ctx.packs.placeholders, ctx.packs.boilerplate):
         pattern = _phrases.screen_pattern(phrase_set)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 # `(?<!\s)`: a match can only start where a run of spaces starts. Without it every space of a
 # long run was a new start that re-read the run: quadratic (a heading with 10,000 spaces took
@@ -33,6 +34,7 @@ def _without_suffix(title: str) -> str | None:
     return title[: last.start()]
 
 
+@lru_cache(maxsize=4096)  # pages of a site share their titles and headings, over and over
 def same_title(a: str, b: str) -> bool:
     """Equal once normalised, or equal once a short site suffix is dropped from one of them."""
     na, nb = normalise(a), normalise(b)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 
 from medlint.document import Document
 from medlint.findings import Finding, Severity
@@ -12,6 +13,7 @@ from medlint.registry import Context, Rule, register
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z.\-]*")
 
 
+@lru_cache(maxsize=4096)  # a corpus names the same few reviewers on page after page
 def has_credential(text: str, credentials: frozenset[str]) -> bool:
     """Whether any word of `text` is a credential of the pack (dots ignored: `M.D.` is MD).
 

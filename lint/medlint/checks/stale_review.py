@@ -2,12 +2,30 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
+from functools import lru_cache
 
 from medlint.document import Document
 from medlint.findings import Finding
 from medlint.registry import Context, Rule, register
 from medlint.review import review_dates
+
+
+def review_dates_of(meta: dict[str, object]) -> tuple[dt.date | None, dt.date | None]:
+    """`review_dates(meta)`, remembered by the two values it reads: pages repeat the same
+    dates and frequencies, and the worker asks twice a page (this rule, and the page facts
+    reports show)."""
+    last, freq = meta.get("lastReviewed"), meta.get("reviewFrequency")
+    try:
+        return _review_dates(last, freq)
+    except TypeError:  # a value that cannot be a key (a list): nothing to remember
+        return review_dates(meta)
+
+
+@lru_cache(maxsize=4096, typed=True)
+def _review_dates(last: object, freq: object) -> tuple[dt.date | None, dt.date | None]:
+    return review_dates({"lastReviewed": last, "reviewFrequency": freq})
 
 
 @register
@@ -43,7 +61,7 @@ class StaleReview(Rule):
         meta = doc.meta
         if not meta:
             return
-        last, due = review_dates(meta)
+        last, due = review_dates_of(meta)
         if last is None or due is None or due >= ctx.today:
             return
         days = (ctx.today - due).days
