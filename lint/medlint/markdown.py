@@ -15,6 +15,7 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
+from operator import attrgetter
 from typing import Any, Literal
 
 import pyromark
@@ -48,6 +49,7 @@ _HTML_ID = re.compile(
 )
 _NOT_SLUG = re.compile(r"[^a-z0-9_ -]")
 _LEVELS = {f"H{n}": n for n in range(1, 7)}
+_START = attrgetter("start")
 
 
 @fast_init
@@ -111,7 +113,7 @@ def github_slug(text: str) -> str:
 def parse_body(text: str, base: int) -> ParsedBody:
     """Parse `text` (the document after its frontmatter), which starts at offset `base`."""
     utf8 = text.encode("utf-8", "surrogatepass")
-    to_char = ByteToChar(text, utf8)
+    to_char = ByteToChar(text, utf8).function()
     out = ParsedBody()
     heading_level = 0
     heading_start = 0
@@ -119,7 +121,20 @@ def parse_body(text: str, base: int) -> ParsedBody:
     slug_counts: dict[str, int] = {}
     link_depth = 0
     in_code_block = False
-    url_marks = b"://" in utf8 or b"www." in utf8
+    # Where `://` and `www.` stand in the page, for the bare-URL test of text events: the two
+    # cannot overlap (no character in common), nor can either overlap itself.
+    mark_starts: list[int] = []
+    mark_ends: list[int] = []
+    for mark in (b"://", b"www."):
+        at = utf8.find(mark)
+        while at >= 0:
+            mark_starts.append(at)
+            at = utf8.find(mark, at + len(mark))
+    if mark_starts:
+        mark_starts.sort()
+        mark_ends = [s + (3 if utf8[s] == 58 else 4) for s in mark_starts]  # 58: `:`
+    # Text is looked at for bare URLs only outside links and code blocks, on a page with marks.
+    scan = bool(mark_starts)
     links = out.links
     code = out.code
 
@@ -131,8 +146,8 @@ def parse_body(text: str, base: int) -> ParsedBody:
     # written over several lines (a suppression with its reason below it) is one comment.
     block: list[int] = []  # [first byte, end byte] of the HTML block lines gathered so far
 
-    # A page has about a hundred events, most of them text, paragraph and list boundaries that
-    # need nothing: each event is told apart by its one key, the common ones first.
+    # A page has about 150 events, a third each text, starts and ends, most of them needing
+    # nothing: each event is told apart by its one key, the common ones first.
     for event, rng in events:
         if block:
             if (
@@ -151,11 +166,13 @@ def parse_body(text: str, base: int) -> ParsedBody:
             if heading_level:
                 heading_text.append(event["Text"])
             # Only text holding `://` or `www.` can hold a bare URL. UTF-8 keeps ASCII bytes
-            # as they are, so the byte range tells without converting offsets.
-            if url_marks and not link_depth and not in_code_block:
-                b0, b1 = rng["start"], rng["end"]
-                if utf8.find(b"://", b0, b1) >= 0 or utf8.find(b"www.", b0, b1) >= 0:
-                    _bare_urls(text, to_char(b0), to_char(b1), base, out)
+            # as they are, so the byte range tells without converting offsets: the first mark
+            # starting in the range lies in it if it ends there (any later one ends later).
+            if scan:
+                b0 = rng["start"]
+                k = bisect.bisect_left(mark_starts, b0)
+                if k < len(mark_ends) and mark_ends[k] <= rng["end"]:
+                    _bare_urls(text, to_char(b0), to_char(rng["end"]), base, out)
         elif "Start" in event:
             start = event["Start"]
             if type(start) is dict:
@@ -166,18 +183,23 @@ def parse_body(text: str, base: int) -> ParsedBody:
                     heading_text = []
                 elif "Link" in start or "Image" in start:
                     link_depth += 1
+                    scan = False
                     info = start.get("Link") or start["Image"]
                     s, e = to_char(rng["start"]), to_char(rng["end"])
                     _link(text, s, e, info, "Image" in start, base, links)
                 elif "CodeBlock" in start:
                     code.append((base + to_char(rng["start"]), base + to_char(rng["end"])))
                     in_code_block = True
+                    scan = False
         elif "End" in event:
             end = event["End"]
-            if end in ("Link", "Image"):  # (a tuple: `end` may be a dict)
-                link_depth -= 1
-            elif end == "CodeBlock":
-                in_code_block = False
+            if type(end) is str:
+                if end in ("Link", "Image"):
+                    link_depth -= 1
+                    scan = bool(mark_starts) and not link_depth and not in_code_block
+                elif end == "CodeBlock":
+                    in_code_block = False
+                    scan = bool(mark_starts) and not link_depth
             elif heading_level and type(end) is dict and "Heading" in end:
                 title = "".join(heading_text)
                 slug = github_slug(title)
@@ -217,7 +239,7 @@ def parse_body(text: str, base: int) -> ParsedBody:
             out.links.append(Link("definition", dest, base + d0, base + d0 + len(dest), True))
         else:
             out.links.append(Link("definition", dest, base + s, base + e, False))
-    out.links.sort(key=lambda link: link.start)
+    out.links.sort(key=_START)
     return out
 
 
