@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
 import yaml
 
@@ -28,8 +29,10 @@ MAX_INDENT = 256
 MAX_NODES = 10_000  # keys, items and values; real pages hold under a hundred
 
 _OPEN = re.compile(r"---[ \t]*(?:\r\n|\r|\n)")
-# A closing fence starts a line; `^` alone would miss lines ended by a lone CR.
-_CLOSE = re.compile(r"(?<=[\r\n])(?:---|\.\.\.)[ \t]*(?:\r\n|\r|\n|$)")
+# A closing fence starts a line; `^` alone would miss lines ended by a lone CR. The line break
+# before it is part of the match (a lookbehind made the engine try every position; a leading
+# character class lets it skip to the next line break).
+_CLOSE = re.compile(r"[\r\n]((?:---|\.\.\.)[ \t]*(?:\r\n|\r|\n|$))")
 
 KeyPath = tuple[str | int, ...]
 YamlValue = object
@@ -91,7 +94,7 @@ def locate(text: str) -> Frontmatter | None:
     m = _OPEN.match(text)
     if m is None:
         return None
-    close = _CLOSE.search(text, m.end())
+    close = _CLOSE.search(text, m.end() - 1)  # (the opening line's own break comes first)
     if close is None:
         fm = Frontmatter(0, m.end(), len(text), len(text), closed=False)
         fm.problems.append(
@@ -102,7 +105,7 @@ def locate(text: str) -> Frontmatter | None:
             )
         )
         return fm
-    return Frontmatter(0, m.end(), close.start(), close.end(), closed=True)
+    return Frontmatter(0, m.end(), close.start(1), close.end(), closed=True)
 
 
 def parse(text: str, fm: Frontmatter) -> None:
@@ -218,6 +221,9 @@ def _simple_block(
     anything but a string is built by PyYAML's constructor, as the full path does. Where libyaml
     marks a node: a list ends where the next key starts (or at the end of the block), a null
     value is empty just after its colon.
+
+    Each line is read alone (see `_read_line`) and what it holds is remembered by its text:
+    the pages of a corpus repeat most of their lines (`status: active`, `- treatment`).
     """
     refused = _NOT_SIMPLE_ASCII if source.isascii() else _NOT_SIMPLE
     if refused.search(source) is not None:
@@ -227,7 +233,6 @@ def _simple_block(
         return None  # a lone CR
     data: dict[str, YamlValue] = {}
     positions: dict[KeyPath, Located] = {}
-    match = _SIMPLE_LINE.match
     size = len(source)
     pos = 0
     # The key whose value is on the lines below it (a list, or null when no item follows).
@@ -235,28 +240,38 @@ def _simple_block(
     key_start = key_end = seq_start = indent = 0
     items: list[YamlValue] = []
     spans: list[tuple[int, int]] = []
-    while True:
-        m = match(source, pos)
-        if m is None:
-            return None
-        kind = m.lastindex
+    known = _LINES.get
+    # The block's lines and, past its end, one empty line: where the line-by-line reading of
+    # the whole block stopped (a block ends with a line break, so that empty line is the last
+    # piece of the split).
+    lines = source.split("\n")
+    if lines[-1]:
+        lines.append("")
+    for line in lines:
+        read = known(line)
+        if read is None:
+            read = _read_line(line)
+            if len(_LINES) >= _MAX_LINES:
+                _LINES.clear()
+            _LINES[line] = read
+        kind = read[0]
         if kind == _ITEM:
             if open_key is None:
                 return None  # a list where no key opened one
             if not items:
-                indent = m.end(_INDENT) - m.start(_INDENT)
-                seq_start = base + m.end(_INDENT)  # the first `-`
-            elif m.end(_INDENT) - m.start(_INDENT) != indent:
+                indent = read[1]
+                seq_start = base + pos + read[1]  # the first `-`
+            elif read[1] != indent:
                 return None  # another indentation: a nested block or a syntax error
-            scalar = _simple_scalar(m.group(_ITEM))
-            if scalar is _NOT_READ:
-                return None
-            items.append(scalar)
-            spans.append((base + m.start(_ITEM), base + m.end(_ITEM)))
-        elif kind != _BLANK or pos == size:  # a key, or the end of the block
+            items.append(read[2])
+            spans.append((base + pos + read[3], base + pos + read[4]))
+        elif kind == _REFUSED:
+            return None
+        elif kind != _BLANK or pos >= size:  # a key, or the end of the block
             if open_key is not None:  # the open key's value ends where this line starts
+                end = base + min(pos, size)
                 if items:
-                    positions[(open_key,)] = Located(key_start, key_end, seq_start, base + pos)
+                    positions[(open_key,)] = Located(key_start, key_end, seq_start, end)
                     for n, (s, e) in enumerate(spans):
                         positions[(open_key, n)] = Located(s, s, s, e)
                     data[open_key] = items
@@ -270,7 +285,7 @@ def _simple_block(
                 open_key = None
             if kind == _BLANK:
                 return data, positions  # the end of the block
-            key = m.group(_KEY)
+            key = read[1]
             if key in data:
                 return None  # the full path words the duplicate
             key_start = base + pos
@@ -278,15 +293,47 @@ def _simple_block(
             if kind == _KEY:
                 open_key = key
             else:
-                scalar = _simple_scalar(m.group(_VALUE))
-                if scalar is _NOT_READ:
-                    return None
-                positions[(key,)] = Located(
-                    key_start, key_end, base + m.start(_VALUE), base + m.end(_VALUE)
-                )
-                data[key] = scalar
-        # The next line (a block ends with a line break; past the end, the empty last line).
-        pos = min(m.end() + 1, size)
+                value_start, value_end = key_start + read[3], key_start + read[4]
+                positions[(key,)] = Located(key_start, key_end, value_start, value_end)
+                data[key] = read[2]
+        pos += len(line) + 1
+    raise AssertionError("unreachable: the last line is empty")  # pragma: no cover
+
+
+# What `_read_line` made of each line text seen, bounded: lines unique to a page (its title,
+# its url) would otherwise pile up over a corpus.
+_LINES: dict[str, tuple[Any, ...]] = {}
+_MAX_LINES = 8192
+_REFUSED = 0  # a line kind: the reader does not read it
+_REFUSED_LINE: tuple[Any, ...] = (_REFUSED,)
+_BLANK_LINE: tuple[Any, ...] = (_BLANK,)
+
+
+def _read_line(line: str) -> tuple[Any, ...]:
+    """One line of the block (without its `\\n`), offsets from the line's start:
+    (_KEY, key) for `key:`, (_VALUE, key, value, value start, value end), (_ITEM, indent,
+    value, value start, value end), (_BLANK,) or (_REFUSED,).
+
+    Reading the line alone is reading it in its block: no alternative of `_SIMPLE_LINE` crosses
+    a `\\n`, and with MULTILINE `$` matches at the end of the line either way.
+    """
+    m = _SIMPLE_LINE.match(line)
+    if m is None:
+        return _REFUSED_LINE
+    kind = m.lastindex
+    if kind == _BLANK:
+        return _BLANK_LINE
+    if kind == _ITEM:
+        scalar = _simple_scalar(m.group(_ITEM))
+        if scalar is _NOT_READ:
+            return _REFUSED_LINE
+        return (_ITEM, m.end(_INDENT) - m.start(_INDENT), scalar, m.start(_ITEM), m.end(_ITEM))
+    if kind == _KEY:
+        return (_KEY, m.group(_KEY))
+    scalar = _simple_scalar(m.group(_VALUE))
+    if scalar is _NOT_READ:
+        return _REFUSED_LINE
+    return (_VALUE, m.group(_KEY), scalar, m.start(_VALUE), m.end(_VALUE))
 
 
 def _simple_scalar(text: str) -> YamlValue:
@@ -359,6 +406,8 @@ def _nesting_problem(source: str) -> tuple[str, int] | None:
                 return (f"frontmatter nests deeper than {MAX_NESTING} levels: refused unparsed", i)
         elif ch in "]}":
             depth = max(depth - 1, 0)
+    if max(map(len, source.split("\n"))) < MAX_INDENT:
+        return _event_problem(source)  # no line is long enough to be indented that far
     for m in re.finditer(rf"^[ \t-]{{{MAX_INDENT},}}", source, re.MULTILINE):
         return (
             f"frontmatter is indented more than {MAX_INDENT} columns: refused unparsed",
