@@ -139,8 +139,9 @@ class ResultCache:
         self.store(path, Entry(display, self.seen[path], row[4], trusted, row[6]))
         return row[6]
 
-    def store(self, path: str, entry: Entry) -> None:
-        index = bucket_of(path)
+    def store(self, path: str, entry: Entry, index: int | None = None) -> None:
+        """Keep `entry` for `path`; `index` is the path's bucket when the caller knows it."""
+        index = bucket_of(path) if index is None else index
         self._bucket(index)[path] = entry.as_tuple()
         self._dirty.add(index)
 

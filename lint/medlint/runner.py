@@ -124,7 +124,7 @@ def _payloads(
                 stored = Entry(
                     checked.display, checked.stat, checked.digest, checked.trusted, checked.payload
                 )
-                store.store(checked.path, stored)
+                store.store(checked.path, stored, index)
                 store.seen[checked.path] = checked.stat
             pending[index] -= 1
             if not pending[index]:
