@@ -271,3 +271,54 @@ def test_review_dates_are_remembered_by_their_values(last: object, freq: object)
     meta = {"lastReviewed": last, "reviewFrequency": freq, "title": "x"}
     assert review_dates_of(meta) == review_dates(meta)
     assert review_dates_of(meta) == review_dates(meta)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(["a", "é", "°", "\xa0", "\xff", "\u0301", "\u212b", "–", "\ud800", "\n"]),
+        max_size=12,
+    ).map("".join)
+)
+def test_composed_is_is_normalized(text: str) -> None:
+    import unicodedata
+
+    from medlint.checks._nfc import is_composed
+
+    assert is_composed(text) == unicodedata.is_normalized("NFC", text)
+
+
+def test_every_latin1_character_is_composed_and_combines_with_no_other() -> None:
+    import unicodedata
+
+    latin1 = [chr(c) for c in range(256)]
+    assert all(unicodedata.combining(c) == 0 for c in latin1)
+    for a in latin1:
+        for b in latin1:
+            assert unicodedata.normalize("NFC", a + b) == a + b
+
+
+@settings(max_examples=2000, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(["a", "Z", "0", "+", ".", "-", ":", "/", "#", " ", "é", "١", "K", "\t"]),
+        max_size=8,
+    ).map("".join)
+)
+def test_a_links_need_is_decided_as_by_its_scheme_characters(target: str) -> None:
+    from medlint.parallel import DISK, NETWORK, link_need
+
+    stripped = target.strip()
+    scheme = stripped[: max(stripped.find(":"), 0)]
+    if not stripped or stripped[0] == "#" or stripped.startswith("//"):
+        expected = 0
+    elif (
+        scheme
+        and scheme[0].isascii()
+        and scheme[0].isalpha()
+        and all(c.isascii() and (c.isalnum() or c in "+.-") for c in scheme)
+    ):
+        expected = NETWORK
+    else:
+        expected = DISK
+    assert link_need(target) == expected

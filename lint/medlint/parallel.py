@@ -19,6 +19,7 @@ from __future__ import annotations
 import gc
 import marshal
 import os
+import re
 import sys
 import time
 from array import array
@@ -75,6 +76,11 @@ def default_jobs() -> int:
 DISK, NETWORK = 1, 2
 
 
+# A URL scheme and its colon, as RFC 3986 spells one: the class excludes `:`, so the match ends
+# at the first colon or not at all.
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
+
+
 def link_need(target: str) -> int:
     """What the run-wide link phase needs of a link: 0 nothing, DISK or NETWORK.
 
@@ -85,15 +91,7 @@ def link_need(target: str) -> int:
     target = target.strip()
     if not target or target[0] == "#" or target.startswith("//"):
         return 0
-    scheme = target[: max(target.find(":"), 0)]
-    if (
-        scheme
-        and scheme[0].isascii()
-        and scheme[0].isalpha()
-        and all(c.isascii() and (c.isalnum() or c in "+.-") for c in scheme)
-    ):
-        return NETWORK
-    return DISK
+    return NETWORK if _SCHEME.match(target) is not None else DISK
 
 
 def encode(result: FileResult, doc_lines: Sequence[int], page: tuple[object, ...]) -> Payload:

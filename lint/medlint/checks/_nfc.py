@@ -15,6 +15,18 @@ from collections.abc import Callable
 _MARKS = re.compile("[\u0300-\u036f]+")
 
 
+def is_composed(text: str) -> bool:
+    """`unicodedata.is_normalized("NFC", text)`, without reading a text of Latin-1 characters:
+    every character below U+0100 is its own NFC form, combines with nothing and has no
+    combining class, so any text of them is composed (the encoding is a copy, in C, of a str
+    stored one byte a character; a wider one fails at its first wider character)."""
+    try:
+        text.encode("latin-1")
+    except UnicodeEncodeError:
+        return unicodedata.is_normalized("NFC", text)
+    return True
+
+
 def composed(text: str, start: int, end: int) -> tuple[str, list[int]]:
     """text[start:end] composed (NFC), and for each of its characters (plus the end) an offset.
 

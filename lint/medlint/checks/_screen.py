@@ -12,10 +12,10 @@ finds something, each rule runs exactly as before.
 
 from __future__ import annotations
 
-import unicodedata
 from functools import lru_cache
 
 from medlint.checks import _phrases
+from medlint.checks._nfc import is_composed
 from medlint.document import Document
 from medlint.registry import Context
 from medlint.safe_regex import Matcher, UnsafePattern, compile_pattern
@@ -92,6 +92,6 @@ def no_phrases(doc: Document, ctx: Context) -> bool:
     if composed is None:
         text = doc.text
         before = text[doc.body_start - 1 : doc.body_start]
-        composed = unicodedata.is_normalized("NFC", text) and before in ("", "\n", "\r")
+        composed = is_composed(text) and before in ("", "\n", "\r")
         memo[_COMPOSED] = composed
     return bool(composed)
