@@ -23,7 +23,7 @@ from tests.test_frontmatter_simple import blocks
 
 def _reference_simple_block(source: str, base: int) -> Any:
     """`frontmatter._simple_block` as it was: the block matched line by line in place."""
-    refused = fm._NOT_SIMPLE_ASCII if source.isascii() else fm._NOT_SIMPLE
+    refused = fm._NOT_SIMPLE_ASCII if source.isascii() else fm._not_simple()
     if refused.search(source) is not None:
         return None
     crs = source.count("\r")
@@ -322,3 +322,9 @@ def test_a_links_need_is_decided_as_by_its_scheme_characters(target: str) -> Non
     else:
         expected = DISK
     assert link_need(target) == expected
+
+
+def test_the_listed_spaces_are_every_character_python_takes_for_one() -> None:
+    from medlint.checks import cancer_type_unmentioned as ctu
+
+    assert list(ctu._SPACES) == [c for c in range(0x110000) if chr(c).isspace()]

@@ -28,6 +28,7 @@ NOT_ON_THE_OFFLINE_PATH = (
     "ssl",
     "sqlite3",
     "ftfy",
+    "wcwidth",
     "multiprocessing",
     "concurrent",
     "jsonschema",
@@ -136,3 +137,76 @@ def test_a_run_answered_from_the_cache_does_not_import_pydantic(tmp_path: Path) 
     assert "pydantic" in cold
     warm = _imported(["check", "--offline", "page.md"], tmp_path)
     assert "pydantic" not in warm
+
+
+def test_a_clean_page_compiles_none_of_the_patterns_only_suspect_pages_need(
+    tmp_path: Path,
+) -> None:
+    """The large character classes (mojibake's, invalid-characters', the frontmatter reader's
+    for non-ASCII blocks) and the patterns of rare paths are compiled on first use: a clean
+    page with ASCII frontmatter, no HTML and a reviewer compiles none of them at start."""
+    (tmp_path / "page.md").write_text(VALID_PAGE, encoding="utf-8")
+    probe = textwrap.dedent(
+        """
+        import json, sys
+        from medlint.cli import main
+        try:
+            main(sys.argv[1:])
+        except SystemExit:
+            pass
+        from medlint import frontmatter, markdown
+        from medlint.checks import _review_line, invalid_characters, mojibake, placeholder
+        lazy = [frontmatter._not_simple, markdown._html_patterns, _review_line._review_line,
+                invalid_characters._patterns, mojibake._patterns, placeholder._line_markup]
+        compiled = [f.__module__ + "." + f.__name__ for f in lazy if f.cache_info().currsize]
+        print("COMPILED=" + json.dumps(compiled), file=sys.stderr)
+        print("MODULES=" + json.dumps(sorted(sys.modules)), file=sys.stderr)
+        """
+    )
+    env = {**os.environ, "MEDLINT_TODAY": TODAY, "NO_COLOR": "1"}
+    out = subprocess.run(
+        [sys.executable, "-c", probe, "check", "--offline", "--no-cache", "page.md"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    line = next((x for x in out.stderr.splitlines() if x.startswith("COMPILED=")), None)
+    assert line is not None, out.stderr
+    assert json.loads(line.removeprefix("COMPILED=")) == []
+    modules = _imported(["check", "--offline", "--no-cache", "page.md"], tmp_path)
+    assert "pyromark" in modules and "ftfy" not in modules and "wcwidth" not in modules
+
+
+def test_a_suspect_page_does_compile_them(tmp_path: Path) -> None:
+    # The counterpart: the same probe sees the patterns compiled when a page needs them.
+    damaged = VALID_PAGE.replace("targeted therapy", "targeted\u00e2\u20ac\u201ctherapy")
+    damaged = damaged.replace("title: Trastuzumab", "title: Trastuzumab \u00e9")
+    damaged = damaged.replace("reviewedBy:\n- Ilana Schlam, MD, MPH\n", "")
+    (tmp_path / "page.md").write_text(damaged + "\n<p>x</p>\n", encoding="utf-8")
+    probe = textwrap.dedent(
+        """
+        import json, sys
+        from medlint.cli import main
+        try:
+            main(sys.argv[1:])
+        except SystemExit:
+            pass
+        from medlint import frontmatter, markdown
+        from medlint.checks import _review_line, mojibake
+        lazy = [frontmatter._not_simple, markdown._html_patterns, _review_line._review_line,
+                mojibake._patterns]
+        print("COMPILED=" + json.dumps([f.cache_info().currsize for f in lazy]), file=sys.stderr)
+        """
+    )
+    env = {**os.environ, "MEDLINT_TODAY": TODAY, "NO_COLOR": "1"}
+    out = subprocess.run(
+        [sys.executable, "-c", probe, "check", "--offline", "--no-cache", "page.md"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    line = next((x for x in out.stderr.splitlines() if x.startswith("COMPILED=")), None)
+    assert line is not None, out.stderr
+    assert json.loads(line.removeprefix("COMPILED=")) == [1, 1, 1, 1]

@@ -186,9 +186,7 @@ def parse(text: str, fm: Frontmatter) -> None:
 # (tabs, the line breaks only YAML 1.1 has: NEL, LS and PS, a BOM, control characters,
 # surrogates), `#` (a comment, or part of a value: the full path tells), and a lone CR (told
 # apart by counting: one character class alone is a fast scan in Python's engine).
-_NOT_SIMPLE = re.compile(
-    '[^\n\r -"$-~\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]'
-)
+_NOT_SIMPLE = '[^\n\r -"$-~\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]'
 _NOT_SIMPLE_ASCII = re.compile('[^\n\r -"$-~]')
 # One line of the subset: a top-level key (plain, short: libyaml refuses a key over 1024
 # characters) with its value or none, a list item, or a blank line. A value is what lies
@@ -209,6 +207,13 @@ _RESOLVED_FIRST = frozenset(k for k in _Loader.yaml_implicit_resolvers if k is n
 _RESOLVE_ALL = None in _Loader.yaml_implicit_resolvers
 
 
+@lru_cache(maxsize=1)
+def _not_simple() -> re.Pattern[str]:
+    """`_NOT_SIMPLE` compiled, on first use: the class spans most of Unicode and took 15 ms to
+    compile at every start, while only a block holding non-ASCII characters needs it."""
+    return re.compile(_NOT_SIMPLE)
+
+
 def _simple_block(
     source: str, base: int
 ) -> tuple[dict[str, YamlValue], dict[KeyPath, Located]] | None:
@@ -225,7 +230,7 @@ def _simple_block(
     Each line is read alone (see `_read_line`) and what it holds is remembered by its text:
     the pages of a corpus repeat most of their lines (`status: active`, `- treatment`).
     """
-    refused = _NOT_SIMPLE_ASCII if source.isascii() else _NOT_SIMPLE
+    refused = _NOT_SIMPLE_ASCII if source.isascii() else _not_simple()
     if refused.search(source) is not None:
         return None
     crs = source.count("\r")

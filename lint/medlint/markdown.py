@@ -38,15 +38,21 @@ _BARE_URL = re.compile(r"(?<![\w/])(?:https?://|www\.)[^\s<>()\[\]]*[^\s<>()\[\]
 # from every `<` across other tags to the next `>`, so `<a <a <a …` inside one HTML block took
 # quadratic time (minutes for 64 KB); this stops at the next `<` and cannot look into quotes.
 _IN_TAG = r"""(?:[^<>"']|"[^"]*"|'[^']*')*?"""
-_HTML_ATTR = re.compile(
+_HTML_ATTR = (
     r"<(a|img|area|link)\b"
     + _IN_TAG
-    + r"""\s(href|src)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"']+))""",
-    re.IGNORECASE,
+    + r"""\s(href|src)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"']+))"""
 )
-_HTML_ID = re.compile(
-    r"<[a-z]" + _IN_TAG + r"""\s(?:id|name)\s*=\s*["']([^"']+)["']""", re.IGNORECASE
-)
+_HTML_ID = r"<[a-z]" + _IN_TAG + r"""\s(?:id|name)\s*=\s*["']([^"']+)["']"""
+
+
+@lru_cache(maxsize=1)
+def _html_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """`_HTML_ATTR` and `_HTML_ID` compiled, on first use (2 ms at every start otherwise):
+    only a page with HTML in it needs them."""
+    return re.compile(_HTML_ATTR, re.IGNORECASE), re.compile(_HTML_ID, re.IGNORECASE)
+
+
 _NOT_SLUG = re.compile(r"[^a-z0-9_ -]")
 _LEVELS = {f"H{n}": n for n in range(1, 7)}
 _START = attrgetter("start")
@@ -330,13 +336,14 @@ def _html(text: str, s: int, html: str, base: int, out: ParsedBody) -> None:
         i = bisect.bisect_right(starts, pos) - 1
         return i >= 0 and pos < dead[i][1]
 
-    for m in _HTML_ATTR.finditer(html):
+    html_attr, html_id = _html_patterns()
+    for m in html_attr.finditer(html):
         if commented(m.start()):
             continue
         g = 3 if m.group(3) is not None else 4 if m.group(4) is not None else 5
         d0 = base + s + m.start(g)
         out.links.append(Link("html", m.group(g), d0, d0 + len(m.group(g)), True))
-    for m in _HTML_ID.finditer(html):
+    for m in html_id.finditer(html):
         if not commented(m.start()):
             out.anchors.add(m.group(1))
 

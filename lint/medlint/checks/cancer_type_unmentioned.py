@@ -69,10 +69,28 @@ _CUT = "."
 PREFIX = 400  # characters of the body searched first: titles and introductions name the type
 
 
+# Every character Python's `\\s` matches (str.isspace), all below U+3001: listed, as finding
+# them by testing every code point below U+3001 took 1.4 ms at the first page (a test checks
+# the list against that search).
+_SPACES = (
+    *range(0x09, 0x0E),
+    *range(0x1C, 0x21),
+    0x85,
+    0xA0,
+    0x1680,
+    *range(0x2000, 0x200B),
+    0x2028,
+    0x2029,
+    0x202F,
+    0x205F,
+    0x3000,
+)
+
+
 @lru_cache(maxsize=1)
 def _separator() -> str:
     """`[\\s-]+` for RE2: every character Python's `\\s` matches (all below U+3001) and `-`."""
-    spaces = "".join(f"\\x{{{c:x}}}" for c in range(0x3001) if chr(c).isspace())
+    spaces = "".join(f"\\x{{{c:x}}}" for c in _SPACES)
     return f"[{spaces}\\-]+"
 
 

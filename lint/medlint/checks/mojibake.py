@@ -39,12 +39,19 @@ _MAC_LEAD = "¬√ƒ≈∆«»…\xa0ÀÃÕŒœ–—“”‘’÷◊ÿŸ⁄€
 _MAC_CONT = "ÄÅÇÉÑÖÜáàâäãåçéèêëíìîïñóòôöõúùûü†°¢£§•¶ß®©™´¨≠ÆØ∞±≤≥¥µ∂∑∏π∫ªºΩæø"
 
 _MARKS = "\u0300-\u036f"  # combining accents: a page saved decomposed (NFD) splits `Ã` in two
-_SUSPECT = re.compile(
+_SUSPECT = (
     f"[{_LEAD}][{_CONT}]|[{_MAC_LEAD}][{_MAC_CONT}]|Ã (?= )|Â (?=[^\\s])"
     f"|[!-~][{_MARKS}]+[{_CONT}{_MAC_CONT}]|[{_LEAD}{_MAC_LEAD}][!-~][{_MARKS}]"
 )
-_RUN = re.compile(f"(?:[!-~][{_MARKS}]+|[{_RUN_CHARS}][{_MARKS}]*)+")
-_RUN_CHAR = re.compile(f"[{_RUN_CHARS}{_MARKS}]")
+_RUN = f"(?:[!-~][{_MARKS}]+|[{_RUN_CHARS}][{_MARKS}]*)+"
+_RUN_CHAR = f"[{_RUN_CHARS}{_MARKS}]"
+
+
+@lru_cache(maxsize=1)
+def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """`_SUSPECT`, `_RUN` and `_RUN_CHAR` compiled, on first use: their classes took 5 ms to
+    compile at every start, and only a page the screen finds suspect needs them."""
+    return re.compile(_SUSPECT), re.compile(_RUN), re.compile(_RUN_CHAR)
 
 
 def _single_character(run: str, in_word: bool) -> str | None:
@@ -117,9 +124,10 @@ def _screen() -> Matcher:
 
 def _suspects(text: str, start: int, stop: int) -> Iterator[re.Match[str]]:
     """Lead/continuation pairs: found by the RE2 screen, returned as Python matches."""
+    suspect = _patterns()[0]
     for hit in _screen().finditer(text, start, stop):
         s, e = hit.span()
-        m = _SUSPECT.match(text, s, min(stop, e + 1))
+        m = suspect.match(text, s, min(stop, e + 1))
         if m is not None:
             yield m
 
@@ -135,12 +143,13 @@ def find_mojibake(text: str, start: int = 0, end: int | None = None) -> list[tup
         return []
     out: list[tuple[int, int, str]] = []
     done = start
+    _, run_pattern, run_char = _patterns()
     for m in _suspects(text, start, stop):
         if m.start() < done:
             continue
         s = m.start()
         while s > start:
-            if _RUN_CHAR.match(text, s - 1):
+            if run_char.match(text, s - 1):
                 s -= 1
             elif "\u0300" <= text[s] <= "\u036f" and text[s - 1].isascii():
                 s -= 1  # The base letter of a decomposed `Ã`.
@@ -151,7 +160,7 @@ def find_mojibake(text: str, start: int = 0, end: int | None = None) -> list[tup
             run = text[s:e]
             repaired = _repair(run[:-1] + "\xa0")
         else:
-            run_match = _RUN.match(text, s, stop)
+            run_match = run_pattern.match(text, s, stop)
             e = run_match.end() if run_match is not None else m.end()
             repaired = _repair(text[s:e], _in_word(text, s, e))
             if repaired is None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 
 from medlint.checks import _screen as screens
 from medlint.checks._lines import delete_lines, line_text
@@ -22,10 +23,16 @@ from medlint.registry import Context, Rule, register
 
 # What may surround a placeholder on a line that holds nothing else: list markers, heading
 # marks, emphasis, quote marks and punctuation.
-_LINE_MARKUP = re.compile(r"^\s*(?:>\s*)*(?:[-*+]\s+|\d{1,9}[.)]\s+|#{1,6}\s+)?")
+_LINE_MARKUP = r"^\s*(?:>\s*)*(?:[-*+]\s+|\d{1,9}[.)]\s+|#{1,6}\s+)?"
 _ONLY_PUNCT = re.compile(r"^[\s*_~`#>:;.,!?…()\[\]{}\"'“”‘’«»-]*$")
 _ROMAN_BEFORE = re.compile(r"(?:siglo|century|edici[oó]n|volume|vol\.)\s+$", re.IGNORECASE)
 _TITLE_WORD = re.compile(r"[ \t]+[A-ZÁÉÍÓÚÑ][a-záéíóúñ]+")
+
+
+@lru_cache(maxsize=1)
+def _line_markup() -> re.Pattern[str]:
+    """`_LINE_MARKUP` compiled, on first use: only a line holding a placeholder needs it."""
+    return re.compile(_LINE_MARKUP)
 
 
 def leaf_strings(doc: Document) -> Iterator[tuple[int, int]]:
@@ -133,7 +140,7 @@ class Placeholder(Rule):
         for s, e in find_phrases(phrases, content, 0, len(content)):
             rest[s:e] = [" "] * (e - s)
         remainder = "".join(rest)
-        markup = _LINE_MARKUP.match(remainder)
+        markup = _line_markup().match(remainder)
         if markup is not None:
             remainder = remainder[markup.end() :]
         if not _ONLY_PUNCT.match(remainder):
