@@ -191,8 +191,9 @@ class ResultCache:
             self._dirty.clear()
 
 
-def read_checked(path: Path) -> bytes | None:
-    """The body of a file `write_checked` wrote, or None when absent, damaged or foreign."""
+def _checked_body(path: Path) -> memoryview | None:
+    """The body of a file written with this format's header and checksum, as a view into the
+    bytes read (no copy); None when absent, damaged or foreign."""
     try:
         with open(path, "rb") as handle:
             data = handle.read()
@@ -201,10 +202,16 @@ def read_checked(path: Path) -> bytes | None:
     head = len(_HEADER)
     if data[:head] != _HEADER or len(data) < head + _CHECKSUM:
         return None
-    body = data[head + _CHECKSUM :]
+    body = memoryview(data)[head + _CHECKSUM :]
     if digest(body) != data[head : head + _CHECKSUM]:
         return None
     return body
+
+
+def read_checked(path: Path) -> bytes | None:
+    """The body of a file `write_checked` wrote, or None when absent, damaged or foreign."""
+    body = _checked_body(path)
+    return None if body is None else body.tobytes()
 
 
 def write_checked(path: Path, body: bytes) -> None:
@@ -258,16 +265,8 @@ def write_parts(path: Path, parts: Iterable[object]) -> None:
 def read_parts(path: Path) -> list[memoryview] | None:
     """The parts `write_parts` wrote, each still marshalled (a view into the file's bytes, so
     a caller loads only the parts it needs); None when absent, damaged or foreign."""
-    try:
-        with open(path, "rb") as handle:
-            data = handle.read()
-    except OSError:
-        return None
-    head = len(_HEADER)
-    if data[:head] != _HEADER or len(data) < head + _CHECKSUM:
-        return None
-    body = memoryview(data)[head + _CHECKSUM :]
-    if digest(body) != data[head : head + _CHECKSUM]:
+    body = _checked_body(path)
+    if body is None:
         return None
     parts: list[memoryview] = []
     offset = 0
