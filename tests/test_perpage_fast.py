@@ -328,3 +328,39 @@ def test_the_listed_spaces_are_every_character_python_takes_for_one() -> None:
     from medlint.checks import cancer_type_unmentioned as ctu
 
     assert list(ctu._SPACES) == [c for c in range(0x110000) if chr(c).isspace()]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.dictionaries(
+            st.sampled_from(["score", "title", "language", "status", "lastReviewed", "tags"]),
+            st.sampled_from(
+                [1, True, 1.0, 0, False, None, "", "en", "x", "active", dt.date(2025, 1, 1)]
+            )
+            | st.just(dt.datetime(2025, 1, 1, 0, 0))
+            | st.lists(st.sampled_from(["a", 1]), max_size=2),
+            max_size=4,
+        ),
+        min_size=1,
+        max_size=6,
+    )
+)
+def test_remembered_verdicts_change_no_problem(pages: list[dict[str, object]]) -> None:
+    """Values checked on earlier pages (equal values of another type among them: 1, True and
+    1.0) give the problems a first check gives."""
+    from pathlib import Path
+
+    from medlint import schema
+    from medlint.config import Config
+    from medlint.engine import build_settings
+
+    packs = build_settings(Config(), config_root=Path(__file__).parent).ctx.packs
+    extra = (("score", "integer"),)
+    schema._LAST_PROFILE.clear()
+    for data in pages:
+        warm = schema.validate(data, packs, extra)
+        kept = list(schema._LAST_PROFILE)
+        schema._LAST_PROFILE.clear()
+        assert warm == schema.validate(data, packs, extra)
+        schema._LAST_PROFILE[:] = kept

@@ -221,15 +221,17 @@ def document_from_bytes(display: str, raw: bytes) -> Document | Finding:
     return Document(display, decoded.text, bom=decoded.bom)
 
 
-# The last settings checked with and their document rules (`Settings.document_rules` builds a
-# new tuple at every call; a run checks every page with the same settings).
+# The last settings checked with and their document rules that look at pages
+# (`Settings.document_rules` builds a new tuple at every call; a run checks every page with the
+# same settings). Rules that keep the base `Rule.check`, which finds nothing (the file-level
+# rules the engine reports itself), are left out.
 _LAST_RULES: list[tuple[Settings, tuple[Rule, ...]]] = []
 
 
 def _document_rules(settings: Settings) -> tuple[Rule, ...]:
     if _LAST_RULES and _LAST_RULES[0][0] is settings:
         return _LAST_RULES[0][1]
-    rules = settings.document_rules
+    rules = tuple(r for r in settings.document_rules if type(r).check is not Rule.check)
     _LAST_RULES[:] = [(settings, rules)]
     return rules
 

@@ -318,35 +318,57 @@ def _optional(check: _Check) -> _Check:
     return lambda value: value is None or check(value)
 
 
-# The last (packs, extra) asked for and their profile: a run has one of each, and building the
-# cache key (the vocabularies as tuples, the languages sorted) cost more than checking a page.
+_Verdicts = dict[tuple[str, type, object], bool]
+# The last (packs, extra) asked for, their profile, and the verdicts given so far on scalar
+# values by that profile: a run has one of each, building the profile's cache key (the
+# vocabularies as tuples, the languages sorted) cost more than checking a page, and pages
+# repeat most of their values (`status: active`, `language: en`, `source: NCI`).
 _LAST_PROFILE: list[
-    tuple[RulePacks, tuple[tuple[str, str], ...], dict[str, tuple[_Check, bool]]]
+    tuple[RulePacks, tuple[tuple[str, str], ...], dict[str, tuple[_Check, bool]], _Verdicts]
 ] = []
+_MAX_VERDICTS = 4096
 
 
 def _profile_for(
     packs: RulePacks, extra: tuple[tuple[str, str], ...]
-) -> dict[str, tuple[_Check, bool]]:
+) -> tuple[dict[str, tuple[_Check, bool]], _Verdicts]:
     if _LAST_PROFILE:
-        last_packs, last_extra, profile = _LAST_PROFILE[0]
+        last_packs, last_extra, profile, verdicts = _LAST_PROFILE[0]
         if last_packs is packs and last_extra == extra:
-            return profile
+            return profile, verdicts
     profile = _plain_profile(tuple(packs.cancer_types), tuple(sorted(packs.languages)), extra)
-    _LAST_PROFILE[:] = [(packs, extra, profile)]
-    return profile
+    verdicts = {}
+    _LAST_PROFILE[:] = [(packs, extra, profile, verdicts)]
+    return profile, verdicts
+
+
+# Values whose verdict is a function of (type, value): equal values of one of these types are
+# told apart by no check (a list is mutable and checked each time).
+_REMEMBERED = frozenset({str, int, float, bool, type(None), dt.date})
 
 
 def _plain_problems(
     data: dict[str, object], packs: RulePacks, extra: tuple[tuple[str, str], ...] = ()
 ) -> list[FieldProblem] | None:
     """The problems of `data` when it is plainly valid but for missing keys; None otherwise."""
-    profile = _profile_for(packs, extra)
+    profile, verdicts = _profile_for(packs, extra)
     if type(data) is not dict:
         return None
     for key, value in data.items():
+        kind = type(value)
+        if kind in _REMEMBERED and type(key) is str:
+            remembered = verdicts.get((key, kind, value))
+            if remembered is not None:
+                if not remembered:
+                    return None
+                continue
         field = profile.get(key) if type(key) is str else None
-        if field is None or not field[0](value):
+        ok = field is not None and field[0](value)
+        if kind in _REMEMBERED and type(key) is str:
+            if len(verdicts) >= _MAX_VERDICTS:
+                verdicts.clear()
+            verdicts[(key, kind, value)] = ok
+        if not ok:
             return None
     return [
         FieldProblem((name,), f"required key `{name}` is missing", "missing")
