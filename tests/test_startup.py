@@ -210,3 +210,18 @@ def test_a_suspect_page_does_compile_them(tmp_path: Path) -> None:
     line = next((x for x in out.stderr.splitlines() if x.startswith("COMPILED=")), None)
     assert line is not None, out.stderr
     assert json.loads(line.removeprefix("COMPILED=")) == [1, 1, 1, 1]
+
+
+def test_a_page_named_on_the_command_line_does_not_import_pathspec(tmp_path: Path) -> None:
+    """The pre-commit hook names files, which are taken whatever the excludes say: the exclude
+    patterns are compiled (pathspec imported) only when a folder is walked."""
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.medlint]\nexclude = ["drafts/"]\n', encoding="utf-8"
+    )
+    (tmp_path / "page.md").write_text(VALID_PAGE, encoding="utf-8")
+    (tmp_path / "drafts").mkdir()
+    (tmp_path / "drafts" / "x.md").write_text("TODO: write this\n", encoding="utf-8")
+    named = _imported(["check", "--offline", "--no-cache", "page.md"], tmp_path)
+    assert "medlint" in named and "pathspec" not in named
+    walked = _imported(["check", "--offline", "--no-cache", "."], tmp_path)
+    assert "pathspec" in walked

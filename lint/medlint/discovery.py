@@ -132,12 +132,16 @@ def discover(
     respect_gitignore: bool = True,
 ) -> Iterator[Discovered]:
     """Yield the files to check, each once, sorted within each named path."""
-    excludes = _spec(exclude) if exclude else None
     root = str(config_root.resolve())
     seen: set[str] = set()  # os.path.normcase'd paths: equal as pathlib would compare them
+    # Built on first use: files named on the command line (the pre-commit hook's) are taken
+    # whatever the excludes say, so such a run never imports pathspec for them.
+    specs: list[pathspec.GitIgnoreSpec] = []
 
     def excluded(path: str, is_dir: bool) -> bool:
-        assert excludes is not None
+        if not specs:
+            specs.append(_spec(exclude))
+        excludes = specs[0]
         rel = _relative(path, root)
         if rel is None:
             return False
@@ -156,9 +160,7 @@ def discover(
                 seen.add(key)
                 yield Discovered(absolute, display_base)
             continue
-        yield from _walk(
-            absolute, cwd, excluded if excludes is not None else None, respect_gitignore, seen
-        )
+        yield from _walk(absolute, cwd, excluded if exclude else None, respect_gitignore, seen)
 
 
 def _walk(
