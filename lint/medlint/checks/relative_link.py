@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
 _MARKDOWN = (".md", ".markdown")
+_POSIX = os.sep == "/"
 
 
 def _fragment_missing(fragment: str, anchors: frozenset[str] | set[str]) -> bool:
@@ -177,7 +178,12 @@ class LocalFiles:
         if norm != path:
             self._kinds[path] = self.kind(norm)
             return self._kinds[path]
-        parent, name = os.path.split(norm)
+        if _POSIX and norm.startswith("/"):
+            # What os.path.split gives for a normalised absolute path, without its generality.
+            head, _, name = norm.rpartition("/")
+            parent = head or "/"
+        else:
+            parent, name = os.path.split(norm)
         found: str | None
         if not name:
             found = "dir" if os.path.isdir(norm) else None
@@ -193,13 +199,18 @@ class LocalFiles:
         return found
 
     def resolve(self, path: str) -> str | None:
-        """The file a link path means: exact, a folder, or the `.md`/`index.md` a site serves."""
+        """The file a link path means: exact, a folder, or the `.md`/`index.md` a site serves.
+
+        Remembered by the normalised path: links from different folders to one page are
+        written differently and mean the same file.
+        """
+        norm = os.path.normpath(path)
         try:
-            return self._resolved[path]
+            return self._resolved[norm]
         except KeyError:
             pass
         found: str | None = None
-        if self.kind(path) is not None:
+        if self.kind(norm) is not None:
             found = path
         else:
             stripped = path.rstrip("/")
@@ -211,7 +222,7 @@ class LocalFiles:
                 if self.kind(candidate) == "file":
                     found = candidate
                     break
-        self._resolved[path] = found
+        self._resolved[norm] = found
         return found
 
     def anchors(self, path: str) -> frozenset[str] | None:
