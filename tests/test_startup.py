@@ -35,6 +35,7 @@ NOT_ON_THE_OFFLINE_PATH = (
     "lxml",
     "markdown_it",
     "hypothesis",
+    "difflib",  # "did you mean" suggestions: only for a finding that has one
 )
 
 PROBE = textwrap.dedent(

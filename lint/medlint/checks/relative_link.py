@@ -11,7 +11,6 @@ Links inside code spans and blocks are text: the Markdown parser never reports t
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
 from collections.abc import Callable, Collection, Container, Iterable, Iterator
@@ -44,6 +43,8 @@ def _fragment_missing(fragment: str, anchors: frozenset[str] | set[str]) -> bool
 
 
 def _suggest(fragment: str, anchors: frozenset[str] | set[str]) -> str:
+    import difflib  # only here: most runs have no broken fragment, and every run imports this rule
+
     close = difflib.get_close_matches(unquote(fragment).lower(), sorted(anchors), n=1, cutoff=0.6)
     return f"; did you mean `#{close[0]}`?" if close else ""
 
