@@ -140,6 +140,36 @@ def test_a_run_answered_from_the_cache_does_not_import_pydantic(tmp_path: Path) 
     assert "pydantic" not in warm
 
 
+def _compiled(folder: Path, inspect: str) -> object:
+    """Check `page.md` in a fresh interpreter, then run `inspect` (which sets `compiled`) in it:
+    what the run left compiled, as JSON."""
+    probe = (
+        textwrap.dedent(
+            """
+        import json, sys
+        from medlint.cli import main
+        try:
+            main(sys.argv[1:])
+        except SystemExit:
+            pass
+        """
+        )
+        + textwrap.dedent(inspect)
+        + 'print("COMPILED=" + json.dumps(compiled), file=sys.stderr)\n'
+    )
+    env = {**os.environ, "MEDLINT_TODAY": TODAY, "NO_COLOR": "1"}
+    out = subprocess.run(
+        [sys.executable, "-c", probe, "check", "--offline", "--no-cache", "page.md"],
+        cwd=folder,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    line = next((x for x in out.stderr.splitlines() if x.startswith("COMPILED=")), None)
+    assert line is not None, out.stderr
+    return json.loads(line.removeprefix("COMPILED="))
+
+
 def test_a_clean_page_compiles_none_of_the_patterns_only_suspect_pages_need(
     tmp_path: Path,
 ) -> None:
@@ -147,34 +177,17 @@ def test_a_clean_page_compiles_none_of_the_patterns_only_suspect_pages_need(
     for non-ASCII blocks) and the patterns of rare paths are compiled on first use: a clean
     page with ASCII frontmatter, no HTML and a reviewer compiles none of them at start."""
     (tmp_path / "page.md").write_text(VALID_PAGE, encoding="utf-8")
-    probe = textwrap.dedent(
+    compiled = _compiled(
+        tmp_path,
         """
-        import json, sys
-        from medlint.cli import main
-        try:
-            main(sys.argv[1:])
-        except SystemExit:
-            pass
         from medlint import frontmatter, markdown
         from medlint.checks import _review_line, invalid_characters, mojibake, placeholder
         lazy = [frontmatter._not_simple, markdown._html_patterns, _review_line._review_line,
                 invalid_characters._patterns, mojibake._patterns, placeholder._line_markup]
         compiled = [f.__module__ + "." + f.__name__ for f in lazy if f.cache_info().currsize]
-        print("COMPILED=" + json.dumps(compiled), file=sys.stderr)
-        print("MODULES=" + json.dumps(sorted(sys.modules)), file=sys.stderr)
-        """
+        """,
     )
-    env = {**os.environ, "MEDLINT_TODAY": TODAY, "NO_COLOR": "1"}
-    out = subprocess.run(
-        [sys.executable, "-c", probe, "check", "--offline", "--no-cache", "page.md"],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-    )
-    line = next((x for x in out.stderr.splitlines() if x.startswith("COMPILED=")), None)
-    assert line is not None, out.stderr
-    assert json.loads(line.removeprefix("COMPILED=")) == []
+    assert compiled == []
     modules = _imported(["check", "--offline", "--no-cache", "page.md"], tmp_path)
     assert "pyromark" in modules and "ftfy" not in modules and "wcwidth" not in modules
 
@@ -185,32 +198,17 @@ def test_a_suspect_page_does_compile_them(tmp_path: Path) -> None:
     damaged = damaged.replace("title: Trastuzumab", "title: Trastuzumab \u00e9")
     damaged = damaged.replace("reviewedBy:\n- Ilana Schlam, MD, MPH\n", "")
     (tmp_path / "page.md").write_text(damaged + "\n<p>x</p>\n", encoding="utf-8")
-    probe = textwrap.dedent(
+    compiled = _compiled(
+        tmp_path,
         """
-        import json, sys
-        from medlint.cli import main
-        try:
-            main(sys.argv[1:])
-        except SystemExit:
-            pass
         from medlint import frontmatter, markdown
         from medlint.checks import _review_line, mojibake
         lazy = [frontmatter._not_simple, markdown._html_patterns, _review_line._review_line,
                 mojibake._patterns]
-        print("COMPILED=" + json.dumps([f.cache_info().currsize for f in lazy]), file=sys.stderr)
-        """
+        compiled = [f.cache_info().currsize for f in lazy]
+        """,
     )
-    env = {**os.environ, "MEDLINT_TODAY": TODAY, "NO_COLOR": "1"}
-    out = subprocess.run(
-        [sys.executable, "-c", probe, "check", "--offline", "--no-cache", "page.md"],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-    )
-    line = next((x for x in out.stderr.splitlines() if x.startswith("COMPILED=")), None)
-    assert line is not None, out.stderr
-    assert json.loads(line.removeprefix("COMPILED=")) == [1, 1, 1, 1]
+    assert compiled == [1, 1, 1, 1]
 
 
 def test_a_page_named_on_the_command_line_does_not_import_pathspec(tmp_path: Path) -> None:
