@@ -31,9 +31,10 @@ import marshal
 import os
 import sys
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 try:  # hashlib would also load OpenSSL (about 5 ms at start-up) for an algorithm it does not own
     from _blake2 import blake2b
@@ -214,52 +215,50 @@ def read_checked(path: Path) -> bytes | None:
     return None if body is None else body.tobytes()
 
 
-def write_checked(path: Path, body: bytes) -> None:
-    """Write `body` with this format's header and its checksum, atomically (tmp + rename)."""
+@contextlib.contextmanager
+def _replacing(path: Path) -> Iterator[BinaryIO]:
+    """A file to write `path`'s new content into: a temporary file beside it, renamed over it
+    once the block ends, removed if the block fails. Readers see the old file or the new one."""
     import tempfile
 
     fd, tmp = tempfile.mkstemp(prefix=path.name, suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
-            # Three writes, not one concatenation: a memo of 100,000 pages is tens of MB.
-            handle.write(_HEADER)
-            handle.write(digest(body))
-            handle.write(body)
+            yield handle
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+def write_checked(path: Path, body: bytes) -> None:
+    """Write `body` with this format's header and its checksum, atomically (tmp + rename)."""
+    with _replacing(path) as handle:
+        # Three writes, not one concatenation: a memo of 100,000 pages is tens of MB.
+        handle.write(_HEADER)
+        handle.write(digest(body))
+        handle.write(body)
 
 
 def write_parts(path: Path, parts: Iterable[object]) -> None:
     """`write_checked` for a body of several marshal objects, each dumped, hashed and written in
     turn, so the whole body (tens of MB for a run memo of 100,000 pages) is never in memory at
     once. Each part is preceded by its length. Read back with `read_parts`."""
-    import tempfile
-    from hashlib import blake2b
-
-    fd, tmp = tempfile.mkstemp(prefix=path.name, suffix=".tmp", dir=path.parent)
-    try:
-        hasher = blake2b(digest_size=_CHECKSUM)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(_HEADER)
-            handle.write(bytes(_CHECKSUM))  # the checksum, once it is known
-            for part in parts:
-                blob = marshal.dumps(part)  # type: ignore[arg-type]  # callers: plain values
-                size = len(blob).to_bytes(8, "little")
-                hasher.update(size)
-                hasher.update(blob)
-                handle.write(size)
-                handle.write(blob)
-                del blob
-            handle.seek(len(_HEADER))
-            handle.write(hasher.digest())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+    hasher = blake2b(digest_size=_CHECKSUM)
+    with _replacing(path) as handle:
+        handle.write(_HEADER)
+        handle.write(bytes(_CHECKSUM))  # the checksum, once it is known
+        for part in parts:
+            blob = marshal.dumps(part)  # type: ignore[arg-type]  # callers: plain values
+            size = len(blob).to_bytes(8, "little")
+            hasher.update(size)
+            hasher.update(blob)
+            handle.write(size)
+            handle.write(blob)
+            del blob
+        handle.seek(len(_HEADER))
+        handle.write(hasher.digest())
 
 
 def read_parts(path: Path) -> list[memoryview] | None:

@@ -218,7 +218,8 @@ def check(
     settings = None
     # How the output is shown, besides the run's outcome: with the outcome unchanged, the
     # output printed last time is printed again without decoding a finding.
-    how = (fmt, quiet, _colour(), statistics, fail_on or loaded.config.fail_on, _targets(paths))
+    colour, fail_name = _colour(), fail_on or loaded.config.fail_on
+    how = (fmt, quiet, colour, statistics, fail_name, _targets(paths))
     hit = recall_memo(items, loaded.config, options)
     if hit is not None and output is None and not reports:
         from medlint.runmemo import shown
@@ -229,7 +230,7 @@ def check(
             raise SystemExit(known[0])
     from medlint.findings import Severity
 
-    fail = Severity.parse(fail_on or loaded.config.fail_on)  # as build_settings makes it
+    fail = Severity.parse(fail_name)  # as build_settings makes it
     if hit is not None:
         run = remembered(hit)
     else:
@@ -239,7 +240,7 @@ def check(
     report = dataclasses.replace(report, fail_on=fail, targets=_targets(paths))
     written = True
     if output is None:
-        text = render(report, fmt, quiet=quiet, colour=_colour())
+        text = render(report, fmt, quiet=quiet, colour=colour)
         click.echo(text, nl=False)
         if run.memo is not None and not reports:
             from medlint.runmemo import remember_shown

@@ -19,7 +19,6 @@ from __future__ import annotations
 import gc
 import marshal
 import os
-import re
 import sys
 import time
 from array import array
@@ -29,6 +28,7 @@ from pathlib import Path
 from typing import Any, TypeVar, cast
 
 from medlint import cache, wire
+from medlint.checks.relative_link import SCHEME
 from medlint.discovery import Discovered
 from medlint.engine import FileResult, Settings, document_from_bytes, lint_document, lint_file
 from medlint.findings import Finding
@@ -76,11 +76,6 @@ def default_jobs() -> int:
 DISK, NETWORK = 1, 2
 
 
-# A URL scheme and its colon, as RFC 3986 spells one: the class excludes `:`, so the match ends
-# at the first colon or not at all.
-_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
-
-
 def link_need(target: str) -> int:
     """What the run-wide link phase needs of a link: 0 nothing, DISK or NETWORK.
 
@@ -91,7 +86,7 @@ def link_need(target: str) -> int:
     target = target.strip()
     if not target or target[0] == "#" or target.startswith("//"):
         return 0
-    return NETWORK if _SCHEME.match(target) is not None else DISK
+    return NETWORK if SCHEME.match(target) is not None else DISK
 
 
 def encode(result: FileResult, doc_lines: Sequence[int], page: tuple[object, ...]) -> Payload:

@@ -62,7 +62,7 @@ class Observed:
 @dataclass(slots=True)
 class Outcome:
     findings: list[Finding]
-    pages: Sequence[PageInfo]
+    pages: LazyPages
     files: int
     today: dt.date  # the date the run judged review currency against
     rule_meta: dict[str, tuple[str, str, str, str]]  # what reports say of each rule
@@ -324,7 +324,7 @@ def store(
         yield tuple(sorted(observed.probes.items()))
         yield tuple(sorted(observed.pages.items()))
         yield wire.to_rows(outcome.findings)
-        yield tuple(_page_rows(outcome.pages))
+        yield tuple(outcome.pages.rows)
 
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -333,21 +333,6 @@ def store(
         return False
     _prune(target.parent, keep=target.name)
     return True
-
-
-def _page_rows(pages: Sequence[PageInfo]) -> Sequence[PageRow]:
-    if isinstance(pages, LazyPages):
-        return pages.rows
-    return [
-        (
-            p.path,
-            p.title,
-            p.source,
-            p.last_reviewed.toordinal() if p.last_reviewed is not None else None,
-            p.review_due.toordinal() if p.review_due is not None else None,
-        )
-        for p in pages
-    ]
 
 
 def _shown_path(target: Path, how: object) -> Path:

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from medlint.engine import Settings
     from medlint.findings import Finding
     from medlint.reporters.base import PageInfo, Report
-    from medlint.runmemo import Observed, Recalled
+    from medlint.runmemo import Observed, Outcome, Recalled
 
 
 @dataclass(slots=True)
@@ -197,7 +197,7 @@ def run_check(
     from medlint.findings import Finding
     from medlint.linkphase import LinkPhase
     from medlint.outcome import decode
-    from medlint.runmemo import LazyPages, PageRow
+    from medlint.runmemo import LazyPages, Outcome, PageRow
 
     out = RunResult(findings=[], files=len(items))
     pages: list[PageRow] = []
@@ -218,10 +218,11 @@ def run_check(
         if result.findings or result.suppressions:
             out.findings.extend(finalize(result, settings))
     pages.sort()  # by path: paths are unique
-    out.pages = LazyPages(pages)
+    out.pages = facts = LazyPages(pages)
     out.findings.sort(key=Finding.sort_key)
     if memo is not None and store is not None:
-        written = _remember(memo, items, store, phase.observed, out, settings)
+        outcome = Outcome(out.findings, facts, out.files, settings.ctx.today, rule_meta())
+        written = _remember(memo, items, store, phase.observed, outcome)
         out.memo = (memo, written) if written is not None else None
     return out
 
@@ -231,8 +232,7 @@ def _remember(
     items: list[Discovered],
     store: ResultCache,
     observed: Observed,
-    out: RunResult,
-    settings: Settings,
+    outcome: Outcome,
 ) -> int | None:
     """Write the run memo when every file's outcome came with a stat (was cacheable); its
     write time when written."""
@@ -247,7 +247,6 @@ def _remember(
         if key is None:  # unreadable, not a regular file, too large: checked again every time
             return None
         files.append((item.fspath, item.display, key))
-    outcome = runmemo.Outcome(out.findings, out.pages, out.files, settings.ctx.today, rule_meta())
     now = time.time_ns()
     return now if runmemo.store(memo, files, observed, outcome, now) else None
 

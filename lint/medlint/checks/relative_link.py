@@ -28,7 +28,9 @@ from medlint.runmemo import Observed, listing
 if TYPE_CHECKING:
     from medlint.engine import FileResult
 
-_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
+# A URL scheme and its colon, as RFC 3986 spells one (the class excludes `:`, so a match ends at
+# the first colon or not at all). The workers use it too, to tell network links (parallel).
+SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
 _MARKDOWN = (".md", ".markdown")
 _POSIX = os.sep == "/"
 
@@ -303,11 +305,7 @@ def _judge(
     origin_known = False
     for link in doc.body.links:
         target = link.target.strip()
-        if (
-            not target
-            or target.startswith(("#", "//"))
-            or (":" in target and _SCHEME.match(target))
-        ):
+        if not target or target.startswith(("#", "//")) or (":" in target and SCHEME.match(target)):
             continue
         raw_path, fragment = _split_target(target)
         path = unquote(raw_path) if "%" in raw_path else raw_path
