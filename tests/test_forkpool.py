@@ -9,6 +9,7 @@ leaving the run waiting forever, or workers left behind when the caller stops ea
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 from collections.abc import Callable, Generator
 from pathlib import Path
@@ -92,3 +93,31 @@ def test_workers_are_reaped_when_the_caller_stops_early() -> None:
     next(results)
     results.close()  # as a caller that raises or breaks out of its loop
     assert _children() == before
+
+
+BROKEN_RUN = """
+import sys
+from medlint import cli, parallel
+
+def broken(path, display, settings):
+    raise MemoryError("no room for " + display)
+
+parallel.check_one = broken  # as a worker that fails outside any rule (rules' errors are findings)
+sys.exit(cli.main(["check", "--offline", "--no-cache", sys.argv[1]]))
+"""
+
+
+def test_the_cli_says_a_worker_failed_and_exits_2(tmp_path: Path) -> None:
+    for i in range(parallel.PARALLEL_THRESHOLD + 10):
+        (tmp_path / f"p{i}.md").write_text(f"# Page {i}\n", encoding="utf-8")
+    out = subprocess.run(
+        [sys.executable, "-c", BROKEN_RUN, str(tmp_path)],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=120,
+    )
+    assert out.returncode == 2, out.stderr
+    assert out.stderr.startswith("medlint: internal error in a worker process:\n")
+    assert "MemoryError: no room for" in out.stderr
+    assert out.stderr.count("Traceback") == 1  # the worker's, quoted; not one of our own

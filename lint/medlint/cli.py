@@ -47,6 +47,15 @@ class MedlintGroup(click.Group):
         except ConfigError as exc:
             click.echo(f"medlint: error: {exc}", err=True)
             ctx.exit(EXIT_ERROR)
+        except RuntimeError as exc:
+            # A worker process that failed (parallel.WorkerFailed: it carries the worker's own
+            # traceback) is an internal error of the run, said in full, with exit status 2.
+            # The module is looked up, not imported: if it was never loaded, this is not one.
+            parallel = sys.modules.get("medlint.parallel")
+            if parallel is None or not isinstance(exc, parallel.WorkerFailed):
+                raise
+            click.echo(f"medlint: internal error in a worker process:\n{exc}", err=True)
+            ctx.exit(EXIT_ERROR)
 
 
 def _split(values: tuple[str, ...]) -> list[str]:
