@@ -27,9 +27,11 @@ class Counter:
         self.paths: list[str] = []
         real = parallel.check_one
 
-        def counting(path: str, display: str, settings: Settings) -> parallel.Checked:
+        def counting(
+            path: str, display: str, settings: Settings, where: int = -1
+        ) -> parallel.Checked:
             self.paths.append(display)
-            return real(path, display, settings)
+            return real(path, display, settings, where)
 
         monkeypatch.setattr(parallel, "check_one", counting)
 

@@ -99,7 +99,7 @@ BROKEN_RUN = """
 import sys
 from medlint import cli, parallel
 
-def broken(path, display, settings):
+def broken(path, display, settings, where=-1):
     raise MemoryError("no room for " + display)
 
 parallel.check_one = broken  # as a worker that fails outside any rule (rules' errors are findings)

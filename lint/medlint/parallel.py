@@ -50,7 +50,12 @@ Payload = bytes
 
 @dataclass(frozen=True, slots=True)
 class Checked:
-    """One checked file: its cache key parts (None when the outcome must not be cached)."""
+    """One checked file: its cache key parts (None when the outcome must not be cached).
+
+    `where` is the caller's own number for the file (see `check_many`), so the caller can go
+    on using the path and display strings it already holds rather than the copies a worker
+    sends back (a large run keeps something of every file until its end).
+    """
 
     path: str  # absolute
     display: str
@@ -58,13 +63,22 @@ class Checked:
     digest: bytes
     trusted: bool
     payload: Payload
+    where: int = -1
 
     def __reduce__(self) -> tuple[type[Checked], tuple[object, ...]]:
         # Sent back from every worker for every page: rebuilt through the constructor, not
         # the generic dataclass __setstate__, which looks the fields up again for each object.
         return (
             Checked,
-            (self.path, self.display, self.stat, self.digest, self.trusted, self.payload),
+            (
+                self.path,
+                self.display,
+                self.stat,
+                self.digest,
+                self.trusted,
+                self.payload,
+                self.where,
+            ),
         )
 
 
@@ -125,7 +139,7 @@ def _page_facts(meta: dict[str, object]) -> tuple[object, ...]:
 _NO_PAGE: tuple[object, ...] = (None, None, None, None)
 
 
-def check_one(path: str, display: str, settings: Settings) -> Checked:
+def check_one(path: str, display: str, settings: Settings, where: int = -1) -> Checked:
     """Check one file. Anything unusual (not a regular file, too large, unreadable) goes
     through `lint_file`, which words the finding; such outcomes are not cached."""
     try:
@@ -137,7 +151,7 @@ def check_one(path: str, display: str, settings: Settings) -> Checked:
             raw = handle.read()
     except OSError:
         result = lint_file(Discovered(Path(path), display), settings)
-        return Checked(path, display, None, b"", False, encode(result, (), _NO_PAGE))
+        return Checked(path, display, None, b"", False, encode(result, (), _NO_PAGE), where)
     key = cache.stat_key(st)
     doc = document_from_bytes(display, raw)
     if isinstance(doc, Finding):  # not UTF-8: a property of the bytes, so cacheable
@@ -146,7 +160,7 @@ def check_one(path: str, display: str, settings: Settings) -> Checked:
     else:
         result = lint_document(doc, settings)
         payload = encode(result, doc.lines.starts if result.links else (), _page_facts(doc.meta))
-    return Checked(path, display, key, cache.digest(raw), cache.is_trusted(st, now), payload)
+    return Checked(path, display, key, cache.digest(raw), cache.is_trusted(st, now), payload, where)
 
 
 def _is_regular(st: os.stat_result) -> bool:
@@ -362,12 +376,16 @@ def _write_all(fd: int, data: bytes) -> None:
         view = view[os.write(fd, view) :]
 
 
-def _check_pair(pair: tuple[str, str], settings: Settings) -> Checked:
-    return check_one(pair[0], pair[1], settings)
+def _check_pair(pair: tuple[Any, ...], settings: Settings) -> Checked:
+    """(path, display) or (path, display, number): see `check_many`."""
+    return check_one(pair[0], pair[1], settings, pair[2] if len(pair) == 3 else -1)
 
 
 def check_many(
-    items: Sequence[tuple[str, str]], settings: Settings, jobs: int
+    items: Sequence[tuple[str, str]] | Sequence[tuple[str, str, int]],
+    settings: Settings,
+    jobs: int,
 ) -> Iterator[Checked]:
-    """Check (absolute path, display) pairs; yields as files finish, in no particular order."""
+    """Check (absolute path, display) pairs, or (path, display, number) triples whose number
+    comes back as `Checked.where`; yields as files finish, in no particular order."""
     return map_unordered(_check_pair, items, settings, jobs)
