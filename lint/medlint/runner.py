@@ -108,8 +108,9 @@ def _payloads(
     store: ResultCache | None,
     jobs: int | None,
     stats: Stats,
-) -> Iterator[tuple[str, bytes]]:
-    """(display, payload) of every item: from the cache when unchanged, else checked now.
+) -> Iterator[tuple[int, bytes]]:
+    """(place in `items`, payload) of every item: from the cache when unchanged, else checked
+    now.
 
     Files are taken bucket by bucket of the cache, and a bucket is written and let go as soon
     as its last file is done, so the cache never holds more than a few buckets in memory.
@@ -122,12 +123,12 @@ def _payloads(
     todo: list[tuple[str, str, int]] = []
     for where, item in enumerate(items):
         if item.error is not None:
-            yield item.display, parallel.encode(lint_file(item, settings), (), (None,) * 4)
+            yield where, parallel.encode(lint_file(item, settings), (), (None,) * 4)
         else:
             todo.append((item.fspath, item.display, where))
     if store is None:
         for checked in parallel.check_many(todo, settings, jobs):
-            yield items[checked.where].display, checked.payload
+            yield checked.where, checked.payload
         return
     from medlint.cache import Entry, bucket_of
 
@@ -143,7 +144,7 @@ def _payloads(
                 found = store.lookup(triple[0], triple[1], index)
                 if found is not None:
                     stats.put(triple[2], found[1])
-                    yield triple[1], found[0]
+                    yield triple[2], found[0]
                 else:
                     misses.append(triple)
                     pending[index] = pending.get(index, 0) + 1
@@ -163,7 +164,7 @@ def _payloads(
             pending[index] -= 1
             if not pending[index]:
                 store.release(index)
-            yield item.display, checked.payload
+            yield checked.where, checked.payload
     finally:
         store.flush()
 
@@ -237,14 +238,17 @@ def run_check(
     pages: list[PageRow] = []
     # Pages are judged and finalized as they arrive, in whatever order workers finish them;
     # everything is sorted at the end, so the output does not depend on that order.
-    phase = LinkPhase((item.display for item in items), settings, config, options, out)
+    phase = LinkPhase(
+        ((item.display, item.fspath) for item in items), settings, config, options, out
+    )
     total = len(items)
     shared: dict[str, str] = {}
     stats = Stats(len(items))
-    for display, payload in _payloads(items, settings, store, options.jobs, stats):
-        result, info, anchors = decode(display, payload, remote, shared)
+    for where, payload in _payloads(items, settings, store, options.jobs, stats):
+        item = items[where]
+        result, info, anchors = decode(item.display, payload, remote, shared)
         pages.append(info)
-        if phase.add(result, anchors) and (result.findings or result.suppressions):
+        if phase.add(result, anchors, item.fspath) and (result.findings or result.suppressions):
             out.findings.extend(finalize(result, settings))
         if options.progress is not None:
             options.progress(len(pages), total)

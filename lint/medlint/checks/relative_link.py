@@ -386,11 +386,22 @@ class RunLinks:
     arrived yet waits, with its page, for `finish`, because that page's headings come with it.
     """
 
-    def __init__(self, rule: Rule, pages: Iterable[str]) -> None:
+    def __init__(self, rule: Rule, pages: Iterable[tuple[str, str]]) -> None:
+        """`pages`: (display, absolute path as discovered) of every page of the run."""
         self.rule = rule
         self.files = LocalFiles()
-        # Pages of the run not arrived yet, as keys of `known_anchors`.
-        self._waiting = {self.key(display) for display in pages}
+        # Pages of the run not arrived yet, as keys of `known_anchors`. A page's key is the
+        # absolute path the run already holds whenever the two are equal (nearly always), so
+        # that the set and `known_anchors` add no string of their own for 100,000 pages; the
+        # few pages whose key differs (a working folder reached through a symlink, a display
+        # path with `..`) are remembered here.
+        self._waiting: set[str] = set()
+        self._odd: dict[str, str] = {}
+        for display, fspath in pages:
+            key = self.key(display)
+            if key != fspath:
+                self._odd[display] = key
+            self._waiting.add(key if key != fspath else fspath)
         self._later: list[tuple[FileResult, list[Later]]] = []
 
     def key(self, display: str) -> str:
@@ -410,12 +421,18 @@ class RunLinks:
             return _join(self.files.cwd_str, display)
         return os.path.normpath(os.path.join(self.files.cwd_str, display))
 
-    def add(self, result: FileResult, anchors: str | Collection[str]) -> bool:
+    def add(
+        self, result: FileResult, anchors: str | Collection[str], fspath: str | None = None
+    ) -> bool:
         """Judge this page's file links; False when some must wait for `finish`.
 
         `anchors`: the page's anchors, or a string of them joined by NUL (see outcome.decode).
+        `fspath`: the page's absolute path as the run discovered it, if the caller has it.
         """
-        key = self.key(result.path)
+        if fspath is not None:
+            key = self._odd.get(result.path, fspath)
+        else:
+            key = self._odd.get(result.path) or self.key(result.path)
         self._waiting.discard(key)
         # A page that could not be read has no headings to offer: links into it read the disk.
         if not any(f.rule == "unreadable-file" for f in result.findings):
