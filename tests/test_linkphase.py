@@ -85,3 +85,17 @@ def test_a_page_whose_discovered_path_is_not_its_key_is_still_a_page_of_the_run(
     phase.add(FileResult("b/p1.md"), "dosing", odd)
     assert key not in phase._waiting
     assert phase.files.anchors(key) == frozenset({"dosing"})
+
+
+def test_the_folder_of_a_page_is_what_dirname_gives() -> None:
+    """`_dirname` takes a shortcut for plain POSIX paths; on any path it must agree with
+    os.path.dirname (doubled slashes, trailing slashes, the root, relative paths)."""
+    import os
+
+    from medlint.checks.relative_link import _dirname
+
+    rng = random.Random(6)
+    cases = ["/a/b", "/a", "/", "a/b", "a", "", "/a/b/", "//a", "/a//b", "../a/b", "/a/"]
+    cases += ["".join(rng.choice("/a.b") for _ in range(rng.randint(0, 9))) for _ in range(5000)]
+    for path in cases:
+        assert _dirname(path) == os.path.dirname(path), path

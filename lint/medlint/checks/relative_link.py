@@ -283,6 +283,15 @@ def _join(folder: str, path: str) -> str:
     return folder + path if folder.endswith("/") else folder + "/" + path
 
 
+def _dirname(path: str) -> str:
+    """`os.path.dirname(path)`, by `rpartition` where the two agree (a POSIX path without a
+    doubled `/`): the link phase takes the folder of every page of a run."""
+    if _POSIX and "//" not in path:
+        head = path.rpartition("/")[0]
+        return head if head or not path.startswith("/") else "/"
+    return os.path.dirname(path)
+
+
 # A link into another page of the run whose headings are not known yet: judged at the end.
 Later = tuple[Link, str, str, str]  # (link, path as written, fragment, resolved file)
 
@@ -297,8 +306,8 @@ def _judge(
 ) -> tuple[list[Finding], list[Later]]:
     """`local_link_findings`, but links into pages in `waiting` (normalised absolute paths of
     pages of the run not parsed yet) are handed back for later instead of read from disk."""
-    page = os.path.join(files.cwd_str, doc.path)  # `doc.path` may be absolute: join keeps it
-    folder = os.path.dirname(page)
+    page = _join(files.cwd_str, doc.path)  # `doc.path` may be absolute: join keeps it
+    folder = _dirname(page)
     out: list[Finding] = []
     later: list[Later] = []
     origin: str | None = None
