@@ -181,6 +181,7 @@ class LocalFiles:
         if norm != path:
             self._kinds[path] = self.kind(norm)
             return self._kinds[path]
+        norm = path  # the caller's string, so that this memo and `resolve`'s share one copy
         if _POSIX and norm.startswith("/"):
             # What os.path.split gives for a normalised absolute path, without its generality.
             head, _, name = norm.rpartition("/")
@@ -214,7 +215,7 @@ class LocalFiles:
             pass
         found: str | None = None
         if self.kind(norm) is not None:
-            found = path
+            found = norm if norm == path else path  # one string for the key and the answer
         else:
             stripped = path.rstrip("/")
             for candidate in (
