@@ -8,6 +8,7 @@ leaving the run waiting forever, or workers left behind when the caller stops ea
 
 from __future__ import annotations
 
+import itertools
 import os
 import subprocess
 import sys
@@ -121,3 +122,17 @@ def test_the_cli_says_a_worker_failed_and_exits_2(tmp_path: Path) -> None:
     assert out.stderr.startswith("medlint: internal error in a worker process:\n")
     assert "MemoryError: no room for" in out.stderr
     assert out.stderr.count("Traceback") == 1  # the worker's, quoted; not one of our own
+
+
+@pytest.mark.parametrize("count", [1, 2, 3, 50, 201, 1000, 9999, 100_000])
+@pytest.mark.parametrize("workers", [1, 2, 3, 8])
+def test_chunks_cover_every_item_once_and_shrink_towards_the_end(count: int, workers: int) -> None:
+    size = max(1, min(parallel.MAX_CHUNK, count // (workers * 8)))
+    bounds = parallel._shrinking_chunks(count, size, workers)
+    assert bounds[0][0] == 0 and bounds[-1][1] == count
+    assert all(end == start for (_, end), (start, _) in itertools.pairwise(bounds))
+    sizes = [end - start for start, end in bounds]
+    assert all(0 < n <= max(size, 2) for n in sizes)
+    assert all(a >= b for a, b in itertools.pairwise(sizes))
+    if count >= 1000:  # a large run ends on small chunks, so the workers finish together
+        assert max(sizes[-workers * 2 :]) <= 4

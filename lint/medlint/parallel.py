@@ -249,7 +249,7 @@ def _forked(
     import selectors
     import signal
 
-    bounds = [(i, min(i + size, len(items))) for i in range(0, len(items), size)]
+    bounds = _shrinking_chunks(len(items), size, workers)
     next_chunk = 0
     # Objects the parent already has are frozen out of the collector, so the workers'
     # collections do not write to (and so copy) the memory they share with the parent.
@@ -341,6 +341,23 @@ def _forked(
                 with contextlib.suppress(ProcessLookupError):
                     os.kill(pid, signal.SIGTERM)
             os.waitpid(pid, 0)
+
+
+def _shrinking_chunks(count: int, size: int, workers: int) -> list[tuple[int, int]]:
+    """[start, end) of each chunk: `size` items, then smaller towards the end.
+
+    Each worker holds two chunks; with equal chunks of 64 pages, one worker could still have
+    two to go when the other ran out, leaving a core idle for a tenth of a second at the end
+    of a run. Chunks shrink to about a sixth of what each worker has left, down to 2 items,
+    so the workers finish together.
+    """
+    bounds = []
+    start = 0
+    while start < count:
+        step = max(2, min(size, (count - start) // (workers * 6)))
+        bounds.append((start, min(start + step, count)))
+        start += step
+    return bounds
 
 
 def _serve(
