@@ -140,9 +140,16 @@ def parse_body(text: str, base: int) -> ParsedBody:
         mark_starts.sort()
         mark_ends = [s + (3 if utf8[s] == 58 else 4) for s in mark_starts]  # 58: `:`
     # Text is looked at for bare URLs only outside links and code blocks, on a page with marks.
-    scan = bool(mark_starts)
+    any_marks = scan = bool(mark_starts)
+    # The first mark starting at or after the last text event's start (`mark_at`, ending at
+    # `mark_end`) and the start of the mark before it (`mark_before`): text events come in
+    # source order, so a text starting in (mark_before, mark_at] has the same first mark and
+    # the bisection is redone only past a mark. Past the last mark, one that never ends.
+    mark_before, mark_at, mark_end = -1, -1, -1
     links = out.links
     code = out.code
+    anchors = out.anchors
+    headings = out.headings
 
     # pyromark's event union is a deep nest of TypedDicts; inside this loop we read it as the
     # plain JSON-like data it is. Nothing of it leaves this module untyped.
@@ -152,7 +159,7 @@ def parse_body(text: str, base: int) -> ParsedBody:
     # written over several lines (a suppression with its reason below it) is one comment.
     block: list[int] = []  # [first byte, end byte] of the HTML block lines gathered so far
 
-    # A page has about 150 events, a third each text, starts and ends, most of them needing
+    # A page has about 120 events, a third each text, starts and ends, most of them needing
     # nothing: each event is told apart by its one key, the common ones first.
     for event, rng in events:
         if block:
@@ -176,36 +183,68 @@ def parse_body(text: str, base: int) -> ParsedBody:
             # starting in the range lies in it if it ends there (any later one ends later).
             if scan:
                 b0 = rng["start"]
-                k = bisect.bisect_left(mark_starts, b0)
-                if k < len(mark_ends) and mark_ends[k] <= rng["end"]:
+                if not mark_before < b0 <= mark_at:
+                    k = bisect.bisect_left(mark_starts, b0)
+                    mark_before = mark_starts[k - 1] if k else -1
+                    if k < len(mark_starts):
+                        mark_at, mark_end = mark_starts[k], mark_ends[k]
+                    else:
+                        mark_at = mark_end = len(utf8) + 8  # no mark left: none ends in range
+                if mark_end <= rng["end"]:
                     _bare_urls(text, to_char(b0), to_char(rng["end"]), base, out)
         elif "Start" in event:
             start = event["Start"]
-            if type(start) is dict:
-                if "Heading" in start:
-                    level = start["Heading"]["level"]
-                    heading_level = _LEVELS.get(level) or int(level[1:])
-                    heading_start = to_char(rng["start"])
-                    heading_text = []
-                elif "Link" in start or "Image" in start:
-                    link_depth += 1
-                    scan = False
-                    info = start.get("Link") or start["Image"]
-                    s, e = to_char(rng["start"]), to_char(rng["end"])
-                    _link(text, s, e, info, "Image" in start, base, links)
-                elif "CodeBlock" in start:
-                    code.append((base + to_char(rng["start"]), base + to_char(rng["end"])))
-                    in_code_block = True
-                    scan = False
+            if type(start) is not dict:
+                continue  # Paragraph, Item, Emphasis, ...
+            info: Any = start.get("Link")
+            if info is not None or "Image" in start:
+                link_depth += 1
+                scan = False
+                image = info is None
+                if image:
+                    info = start["Image"]
+                dest = info["dest_url"]
+                s, e = to_char(rng["start"]), to_char(rng["end"])
+                if info["link_type"] == "Inline":
+                    # The usual `[text](dest)`: one opener, the destination right after it
+                    # (no space, no `<`): the one place `_dest_ends` would try. Else `_link`.
+                    opener = text.find("](", s, e)
+                    d0 = opener + 2
+                    if (
+                        opener >= 0
+                        and (d0 >= e or (text[d0] != "<" and not text[d0].isspace()))
+                        and text.find("](", d0, e) < 0
+                        and text.startswith(dest, d0, e)
+                    ):
+                        links.append(
+                            Link(
+                                "image" if image else "inline",
+                                dest,
+                                base + d0,
+                                base + d0 + len(dest),
+                                True,
+                            )
+                        )
+                        continue
+                _link(text, s, e, info, image, base, links)
+            elif "Heading" in start:
+                level = start["Heading"]["level"]
+                heading_level = _LEVELS.get(level) or int(level[1:])
+                heading_start = to_char(rng["start"])
+                heading_text = []
+            elif "CodeBlock" in start:
+                code.append((base + to_char(rng["start"]), base + to_char(rng["end"])))
+                in_code_block = True
+                scan = False
         elif "End" in event:
             end = event["End"]
             if type(end) is str:
                 if end in ("Link", "Image"):
                     link_depth -= 1
-                    scan = bool(mark_starts) and not link_depth and not in_code_block
+                    scan = any_marks and not link_depth and not in_code_block
                 elif end == "CodeBlock":
                     in_code_block = False
-                    scan = bool(mark_starts) and not link_depth
+                    scan = any_marks and not link_depth
             elif heading_level and type(end) is dict and "Heading" in end:
                 title = "".join(heading_text)
                 slug = github_slug(title)
@@ -213,13 +252,13 @@ def parse_body(text: str, base: int) -> ParsedBody:
                 slug_counts[slug] = n + 1
                 if n:
                     slug = f"{slug}-{n}"
-                out.anchors.add(slug)
+                anchors.add(slug)
                 s = heading_start
                 e = to_char(rng["end"])
                 # The heading's range includes its line break; the span should not.
                 while e > s and text[e - 1] in "\r\n":
                     e -= 1
-                out.headings.append(Heading(heading_level, title.strip(), slug, base + s, base + e))
+                headings.append(Heading(heading_level, title.strip(), slug, base + s, base + e))
                 heading_level = 0
         elif "Html" in event:
             block[:] = [rng["start"], rng["end"]]
@@ -233,19 +272,22 @@ def parse_body(text: str, base: int) -> ParsedBody:
         s, e = to_char(block[0]), to_char(block[1])
         _html(text, s, text[s:e], base, out)
 
-    definitions: Any = pyromark.reference_definitions(text, options=_OPTIONS)
-    for info in definitions.values():
-        s = to_char(info["span"]["start"])
-        e = to_char(info["span"]["end"])
-        raw = text[s:e]
-        dest = info["dest"]
-        found = next(_dest_ends(raw, "]:", dest), None)
-        if found is not None:
-            d0 = s + found - len(dest)
-            out.links.append(Link("definition", dest, base + d0, base + d0 + len(dest), True))
-        else:
-            out.links.append(Link("definition", dest, base + s, base + e, False))
-    out.links.sort(key=_START)
+    # A definition is a label and a colon (`[label]:`), whatever comes around them: a page
+    # without `]:` has none, and is not parsed a second time to find out.
+    if "]:" in text:
+        definitions: Any = pyromark.reference_definitions(text, options=_OPTIONS)
+        for info in definitions.values():
+            s = to_char(info["span"]["start"])
+            e = to_char(info["span"]["end"])
+            raw = text[s:e]
+            dest = info["dest"]
+            found = next(_dest_ends(raw, "]:", dest), None)
+            if found is not None:
+                d0 = s + found - len(dest)
+                links.append(Link("definition", dest, base + d0, base + d0 + len(dest), True))
+            else:
+                links.append(Link("definition", dest, base + s, base + e, False))
+    links.sort(key=_START)
     return out
 
 
