@@ -20,6 +20,7 @@ from medlint.config import Invalid, parse_table
 
 # The frontmatter's safety scan, shared rather than written twice.
 from medlint.frontmatter import _nesting_problem
+from medlint.records import refuse_delete, refuse_set, set_slot_state, slot_state
 from medlint.safe_regex import Matcher, UnsafePattern, compile_pattern
 
 try:
@@ -35,20 +36,96 @@ class PackError(Exception):
 # A pack file's tables, read by config's validator: keys in kebab-case (`case-sensitive`), an
 # unknown key or a wrong type is an error naming the key. Not frozen: `load_packs` merges the
 # files into one of them.
-@dataclass(slots=True)
+@dataclass(init=False, repr=False, eq=False, slots=True)
 class _Phrases:
+    """A pack file's phrase table (placeholders or boilerplate), as written."""
+
     phrases: list[str] = field(default_factory=list)
     case_sensitive: list[str] = field(default_factory=list)
     patterns: list[str] = field(default_factory=list)
 
+    def __init__(
+        self,
+        phrases: list[str] | None = None,
+        case_sensitive: list[str] | None = None,
+        patterns: list[str] | None = None,
+    ) -> None:
+        self.phrases = [] if phrases is None else phrases
+        self.case_sensitive = [] if case_sensitive is None else case_sensitive
+        self.patterns = [] if patterns is None else patterns
 
-@dataclass(slots=True)
+    def __repr__(self) -> str:
+        return (
+            f"{type(self).__qualname__}("
+            f"phrases={self.phrases!r}, "
+            f"case_sensitive={self.case_sensitive!r}, "
+            f"patterns={self.patterns!r})"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return (self.phrases, self.case_sensitive, self.patterns) == (
+            other.phrases,
+            other.case_sensitive,
+            other.patterns,
+        )
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, as @dataclass leaves it
+
+
+@dataclass(init=False, repr=False, eq=False, slots=True)
 class _PackFile:
+    """One rule pack file's tables, as written."""
+
     cancer_types: dict[str, list[str]] = field(default_factory=dict)
     languages: list[str] = field(default_factory=list)
     credentials: list[str] = field(default_factory=list)
     placeholders: _Phrases = field(default_factory=_Phrases)
     boilerplate: _Phrases = field(default_factory=_Phrases)
+
+    def __init__(
+        self,
+        cancer_types: dict[str, list[str]] | None = None,
+        languages: list[str] | None = None,
+        credentials: list[str] | None = None,
+        placeholders: _Phrases | None = None,
+        boilerplate: _Phrases | None = None,
+    ) -> None:
+        self.cancer_types = {} if cancer_types is None else cancer_types
+        self.languages = [] if languages is None else languages
+        self.credentials = [] if credentials is None else credentials
+        self.placeholders = _Phrases() if placeholders is None else placeholders
+        self.boilerplate = _Phrases() if boilerplate is None else boilerplate
+
+    def __repr__(self) -> str:
+        return (
+            f"{type(self).__qualname__}("
+            f"cancer_types={self.cancer_types!r}, "
+            f"languages={self.languages!r}, "
+            f"credentials={self.credentials!r}, "
+            f"placeholders={self.placeholders!r}, "
+            f"boilerplate={self.boilerplate!r})"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return (
+            self.cancer_types,
+            self.languages,
+            self.credentials,
+            self.placeholders,
+            self.boilerplate,
+        ) == (
+            other.cancer_types,
+            other.languages,
+            other.credentials,
+            other.placeholders,
+            other.boilerplate,
+        )
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, as @dataclass leaves it
 
 
 # Under re.IGNORECASE exactly these non-ASCII characters match ASCII ones (İ and ı match i, the
@@ -128,7 +205,7 @@ def _first_match(pattern: Matcher, text: str) -> int | None:
     return first
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(init=False, repr=False, eq=False, slots=True)
 class PhraseSet:
     """Literal phrases and patterns compiled into one matcher each."""
 
@@ -156,15 +233,120 @@ class PhraseSet:
                 merged.append((s, e))
         return merged
 
+    def __init__(
+        self,
+        phrases: tuple[str, ...] = (),
+        case_sensitive: tuple[str, ...] = (),
+        patterns: tuple[str, ...] = (),
+        compiled: tuple[Matcher, ...] = (),
+    ) -> None:
+        _set = object.__setattr__
+        _set(self, "phrases", phrases)
+        _set(self, "case_sensitive", case_sensitive)
+        _set(self, "patterns", patterns)
+        _set(self, "compiled", compiled)
 
-@dataclass(frozen=True, slots=True)
+    def __repr__(self) -> str:
+        return (
+            f"{type(self).__qualname__}("
+            f"phrases={self.phrases!r}, "
+            f"case_sensitive={self.case_sensitive!r}, "
+            f"patterns={self.patterns!r}, "
+            f"compiled={self.compiled!r})"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return (self.phrases, self.case_sensitive, self.patterns) == (
+            other.phrases,
+            other.case_sensitive,
+            other.patterns,
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.phrases, self.case_sensitive, self.patterns))
+
+    __setattr__ = refuse_set
+    __delattr__ = refuse_delete
+    __getstate__ = slot_state
+    __setstate__ = set_slot_state
+
+
+@dataclass(init=False, repr=False, eq=False, slots=True)
 class RulePacks:
+    """The shipped packs merged with the project's, ready for the checks."""
+
     cancer_types: dict[str, tuple[str, ...]]
     languages: frozenset[str]
     credentials: frozenset[str]
     placeholders: PhraseSet
     boilerplate: PhraseSet
     sources: tuple[str, ...] = ()
+
+    def __init__(
+        self,
+        cancer_types: dict[str, tuple[str, ...]],
+        languages: frozenset[str],
+        credentials: frozenset[str],
+        placeholders: PhraseSet,
+        boilerplate: PhraseSet,
+        sources: tuple[str, ...] = (),
+    ) -> None:
+        _set = object.__setattr__
+        _set(self, "cancer_types", cancer_types)
+        _set(self, "languages", languages)
+        _set(self, "credentials", credentials)
+        _set(self, "placeholders", placeholders)
+        _set(self, "boilerplate", boilerplate)
+        _set(self, "sources", sources)
+
+    def __repr__(self) -> str:
+        return (
+            f"{type(self).__qualname__}("
+            f"cancer_types={self.cancer_types!r}, "
+            f"languages={self.languages!r}, "
+            f"credentials={self.credentials!r}, "
+            f"placeholders={self.placeholders!r}, "
+            f"boilerplate={self.boilerplate!r}, "
+            f"sources={self.sources!r})"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return (
+            self.cancer_types,
+            self.languages,
+            self.credentials,
+            self.placeholders,
+            self.boilerplate,
+            self.sources,
+        ) == (
+            other.cancer_types,
+            other.languages,
+            other.credentials,
+            other.placeholders,
+            other.boilerplate,
+            other.sources,
+        )
+
+    def __hash__(self) -> int:
+        return hash(
+            (
+                self.cancer_types,
+                self.languages,
+                self.credentials,
+                self.placeholders,
+                self.boilerplate,
+                self.sources,
+            )
+        )
+
+    __setattr__ = refuse_set
+    __delattr__ = refuse_delete
+    __getstate__ = slot_state
+    __setstate__ = set_slot_state
 
 
 def _compile_set(p: _Phrases, where: str, origins: list[tuple[str, int]]) -> PhraseSet:
