@@ -36,6 +36,7 @@ NOT_ON_THE_OFFLINE_PATH = (
     "markdown_it",
     "hypothesis",
     "difflib",  # "did you mean" suggestions: only for a finding that has one
+    "click",  # a plain `check` of some paths is parsed by medlint.cli itself
 )
 
 PROBE = textwrap.dedent(
@@ -224,3 +225,70 @@ def test_a_page_named_on_the_command_line_does_not_import_pathspec(tmp_path: Pat
     assert "medlint" in named and "pathspec" not in named
     walked = _imported(["check", "--offline", "--no-cache", "."], tmp_path)
     assert "pathspec" in walked
+
+
+CLICK_PROBE = textwrap.dedent(
+    """
+    import sys
+    from medlint.commands import main
+    main(sys.argv[1:])
+    """
+)
+PLAIN_PROBE = textwrap.dedent(
+    """
+    import sys
+    from medlint.cli import main
+    try:
+        main(sys.argv[1:])
+    finally:
+        print("CLICK=" + str("click" in sys.modules), file=sys.stderr)
+    """
+)
+
+
+def _run(probe: str, args: list[str], cwd: Path, today: str) -> tuple[int, str, str, bool]:
+    env = {**os.environ, "MEDLINT_TODAY": today, "NO_COLOR": "1"}
+    out = subprocess.run(
+        [sys.executable, "-c", probe, *args], cwd=cwd, env=env, capture_output=True, text=True
+    )
+    lines = out.stderr.splitlines(keepends=True)
+    used_click = "CLICK=True\n" in lines
+    stderr = "".join(x for x in lines if not x.startswith("CLICK="))
+    return out.returncode, out.stdout, stderr, used_click
+
+
+def test_a_plain_check_without_click_answers_as_click_does(tmp_path: Path) -> None:
+    """`medlint check [FLAGS] PATHS` with only value-less flags is parsed without click (the
+    pre-commit hook's form). Its output, messages and exit status are click's, and any other
+    command line (or one click would refuse) still goes through click."""
+    (tmp_path / "page.md").write_text(VALID_PAGE, encoding="utf-8")
+    (tmp_path / "bad.md").write_text("# Notes\n\nTODO: write this\n", encoding="utf-8")
+    (tmp_path / "broken").mkdir()
+    (tmp_path / "broken" / "medlint.toml").write_text("nonsense = 1\n", encoding="utf-8")
+    (tmp_path / "broken" / "page.md").write_text(VALID_PAGE, encoding="utf-8")
+    plain = [
+        ["check", "--offline", "page.md"],
+        ["check", "--offline", "page.md"],  # answered from the run memo
+        ["check", "--offline", "--no-cache", "bad.md", "-q", "page.md"],
+        ["check", "--no-cache", "--statistics", "--offline"],
+        ["check", "--offline", "--no-cache", "missing.md"],
+    ]
+    for args in plain:
+        fast = _run(PLAIN_PROBE, args, tmp_path, TODAY)
+        assert fast[3] is False, args  # it did run without click
+        assert fast[:3] == _run(CLICK_PROBE, args, tmp_path, TODAY)[:3], args
+    config_error = _run(PLAIN_PROBE, ["check", "--offline", "page.md"], tmp_path / "broken", TODAY)
+    assert config_error[0] == 2 and config_error[2].startswith("medlint: error: ")
+    assert (
+        config_error[:3]
+        == _run(CLICK_PROBE, ["check", "--offline", "page.md"], tmp_path / "broken", TODAY)[:3]
+    )
+    for args, today in (
+        (["check", "--offline", "--format", "json", "page.md"], TODAY),
+        (["check", "--offline", "--", "page.md"], TODAY),
+        (["check", "--offline", "page.md"], "not-a-date"),
+        (["rules"], TODAY),
+    ):
+        routed = _run(PLAIN_PROBE, args, tmp_path, today)
+        assert routed[3] is True, args  # handed to click
+        assert routed[:3] == _run(CLICK_PROBE, args, tmp_path, today)[:3], args
