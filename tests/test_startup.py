@@ -292,3 +292,24 @@ def test_a_plain_check_without_click_answers_as_click_does(tmp_path: Path) -> No
         routed = _run(PLAIN_PROBE, args, tmp_path, today)
         assert routed[3] is True, args  # handed to click
         assert routed[:3] == _run(CLICK_PROBE, args, tmp_path, today)[:3], args
+
+
+def test_shipped_phrase_sets_are_compiled_on_first_use_and_match_as_before() -> None:
+    """The shipped packs' matchers are built when a set is first searched (a clean page never
+    searches one: the checks screen first); they compile, and match what eager ones match."""
+    from medlint.packs import PhraseSet, _matchers, load_packs
+
+    packs = load_packs()
+    texts = [
+        "Lorem ipsum [insert date here] and <placeholder name>.",
+        "Copyright 2024 Example Hospital. Learn more about our programs and services.",
+        "Nothing to see: plain words about treatment.",
+    ]
+    for phrase_set in (packs.placeholders, packs.boilerplate):
+        assert phrase_set.compiled == ()
+        parts = (phrase_set.phrases, phrase_set.case_sensitive, phrase_set.patterns)
+        eager = PhraseSet(*parts, _matchers(*parts))
+        for text in texts:
+            assert phrase_set.finditer(text) == eager.finditer(text), text
+        assert len(phrase_set.compiled) == len(eager.compiled) > 0
+        assert phrase_set == eager and hash(phrase_set) == hash(eager)

@@ -218,7 +218,12 @@ class PhraseSet:
         """Every (start, end) match in text[start:end], sorted, overlapping ones merged."""
         stop = len(text) if end is None else end
         hits: list[tuple[int, int]] = []
-        for pattern in self.compiled:
+        compiled = self.compiled
+        if not compiled and (self.phrases or self.case_sensitive or self.patterns):
+            # Built on first use (see `_compile_set`): a cache, outside equality and hashing.
+            compiled = _matchers(self.phrases, self.case_sensitive, self.patterns)
+            object.__setattr__(self, "compiled", compiled)
+        for pattern in compiled:
             if not isinstance(pattern, (re.Pattern, _Literals)):
                 first = _first_match(pattern, text)
                 if first is None or stop < first:
@@ -350,27 +355,53 @@ class RulePacks:
 
 
 def _compile_set(p: _Phrases, where: str, origins: list[tuple[str, int]]) -> PhraseSet:
-    """`origins[i]` is the pack file and index `p.patterns[i]` came from, for error messages."""
+    """`origins[i]` is the pack file and index `p.patterns[i]` came from, for error messages.
+
+    A project's pack is compiled here, so that a pattern the linear-time engine refuses is an
+    error at load naming its file and key. The shipped packs' patterns are known to compile
+    (tests/test_startup.py), and compiling them is about a twentieth of a one-page run that
+    seldom uses them: the checks run a combined screen first (checks/_phrases.py), and a
+    set's own matchers only where it hits. A set of shipped phrases alone is compiled on first
+    use, by `PhraseSet.finditer`.
+    """
+    phrases, case_sensitive, patterns = tuple(p.phrases), tuple(p.case_sensitive), tuple(p.patterns)
+    if all(source.startswith(SHIPPED) for source, _ in origins):
+        return PhraseSet(phrases, case_sensitive, patterns)
+    for i, pattern in enumerate(p.patterns):
+        try:
+            compile_pattern(pattern)
+        except UnsafePattern as exc:
+            source, index = origins[i]
+            raise PackError(f"{source}: `{where}.patterns[{index}]` `{pattern}`: {exc}") from None
+    return PhraseSet(
+        phrases, case_sensitive, patterns, _matchers(phrases, case_sensitive, patterns)
+    )
+
+
+# The name the shipped packs' sources start with (see `load_packs`).
+SHIPPED = "medlint.rules/"
+
+
+def _matchers(
+    phrases: tuple[str, ...], case_sensitive: tuple[str, ...], patterns: tuple[str, ...]
+) -> tuple[Matcher, ...]:
+    """A set's matchers: its phrases as one pattern, its case-sensitive ones as another, then
+    each of its patterns (already known to compile)."""
     compiled: list[Matcher] = []
-    if p.phrases:
-        alts = "|".join(re.escape(x) for x in sorted(set(p.phrases), key=len, reverse=True))
+    if phrases:
+        alts = "|".join(re.escape(x) for x in sorted(set(phrases), key=len, reverse=True))
         anycase = re.compile(rf"(?<!\w)(?:{alts})(?!\w)", re.IGNORECASE)
-        cores = {_ascii_core(x) for x in p.phrases}
+        cores = {_ascii_core(x) for x in phrases}
         if "" in cores:
             compiled.append(anycase)
         else:
             compiled.append(_Literals(anycase, tuple(sorted(cores)), fold=True))
-    if p.case_sensitive:
-        alts = "|".join(re.escape(x) for x in sorted(set(p.case_sensitive), key=len, reverse=True))
+    if case_sensitive:
+        alts = "|".join(re.escape(x) for x in sorted(set(case_sensitive), key=len, reverse=True))
         exact = re.compile(rf"(?<!\w)(?:{alts})(?!\w)")
-        compiled.append(_Literals(exact, tuple(sorted(set(p.case_sensitive))), fold=False))
-    for i, pattern in enumerate(p.patterns):
-        try:
-            compiled.append(compile_pattern(pattern))
-        except UnsafePattern as exc:
-            source, index = origins[i]
-            raise PackError(f"{source}: `{where}.patterns[{index}]` `{pattern}`: {exc}") from None
-    return PhraseSet(tuple(p.phrases), tuple(p.case_sensitive), tuple(p.patterns), tuple(compiled))
+        compiled.append(_Literals(exact, tuple(sorted(set(case_sensitive))), fold=False))
+    compiled += [compile_pattern(pattern) for pattern in patterns]
+    return tuple(compiled)
 
 
 def _load_yaml(text: str) -> object:
@@ -434,7 +465,7 @@ def load_packs(extra: list[Path] | tuple[Path, ...] = ()) -> RulePacks:
     """The shipped packs, then `extra` ones, merged and compiled."""
     files: list[tuple[str, str]] = []
     for name, text in _shipped():
-        files.append((f"medlint.rules/{name}", text))
+        files.append((f"{SHIPPED}{name}", text))
     for path in extra:
         try:
             files.append((str(path), path.read_text(encoding="utf-8")))
