@@ -313,3 +313,24 @@ def test_shipped_phrase_sets_are_compiled_on_first_use_and_match_as_before() -> 
             assert phrase_set.finditer(text) == eager.finditer(text), text
         assert len(phrase_set.compiled) == len(eager.compiled) > 0
         assert phrase_set == eager and hash(phrase_set) == hash(eager)
+
+
+def test_a_plain_check_leaves_pyyamls_pure_reader_pattern_uncompiled(tmp_path: Path) -> None:
+    """yaml's pure-Python reader's printable-character pattern (a class over all of Unicode,
+    slow to build) is compiled only when that reader first checks text, and still refuses what
+    it refused."""
+    (tmp_path / "page.md").write_text(VALID_PAGE, encoding="utf-8")
+    compiled = _compiled(
+        tmp_path,
+        """
+        import yaml, yaml.reader
+        before = type(yaml.reader.Reader.NON_PRINTABLE).__name__
+        try:
+            yaml.safe_load("key: bell\\x07")
+            refused = False
+        except yaml.YAMLError as exc:
+            refused = "special characters are not allowed" in str(exc)
+        compiled = [before, refused, yaml.safe_load("key: value")]
+        """,
+    )
+    assert compiled == ["_CompiledOnFirstUse", True, {"key": "value"}]

@@ -14,6 +14,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import os
+import re
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO, cast
@@ -95,6 +96,7 @@ def check_paths(
     jobs: int | None,
 ) -> None:
     """`medlint check`: check PATHS and report (the command's options, parsed)."""
+    _import_yaml()
     from medlint.runner import (
         RunOptions,
         collect,
@@ -234,6 +236,46 @@ def exit_code(findings: Sequence[Finding], fail_on: Severity) -> int:
         if f.severity >= fail_on:
             worst = EXIT_FINDINGS
     return worst
+
+
+# PyYAML's pure-Python reader compiles, as yaml is imported, a character class spanning all of
+# Unicode (`yaml.reader.Reader.NON_PRINTABLE`), and sre builds it code point by code point:
+# about 57M instructions, an eighth of a one-page check. medlint reads YAML with libyaml (the
+# frontmatter, the rule packs); the pure-Python reader, the only user of that pattern, is the
+# fallback for what libyaml is not given or refuses.
+_YAML_NON_PRINTABLE = "[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
+
+
+class _CompiledOnFirstUse:
+    """Stands for a compiled pattern and compiles it when first asked for anything."""
+
+    def __init__(self, pattern: str) -> None:
+        self._pattern = pattern
+        self._compiled: re.Pattern[str] | None = None
+
+    def __getattr__(self, name: str) -> Any:
+        if self._compiled is None:
+            self._compiled = re.compile(self._pattern)
+        return getattr(self._compiled, name)
+
+
+def _import_yaml() -> None:
+    """Import yaml with the reader's `NON_PRINTABLE` compiled on first use (see above): the
+    same pattern, matching the same text, when the pure-Python reader first checks some."""
+    if "yaml" in sys.modules:
+        return
+    real = re.compile
+
+    def deferring(pattern: Any, flags: Any = 0) -> Any:
+        if pattern == _YAML_NON_PRINTABLE and not flags:
+            return _CompiledOnFirstUse(pattern)
+        return real(pattern, flags)
+
+    re.compile = deferring
+    try:
+        import yaml  # noqa: F401
+    finally:
+        re.compile = real
 
 
 def _echo(message: str, *, nl: bool = True, err: bool = False) -> None:
