@@ -334,3 +334,13 @@ def test_a_plain_check_leaves_pyyamls_pure_reader_pattern_uncompiled(tmp_path: P
         """,
     )
     assert compiled == ["_CompiledOnFirstUse", True, {"key": "value"}]
+
+
+def test_a_run_answered_from_the_memo_imports_neither_yaml_nor_click(tmp_path: Path) -> None:
+    # Nothing changed since the last run: its output is printed again, with no page read.
+    (tmp_path / "page.md").write_text(VALID_PAGE, encoding="utf-8")
+    os.utime(tmp_path / "page.md", (1_700_000_000, 1_700_000_000))  # old enough to trust stat
+    cold = _imported(["check", "--offline", "page.md"], tmp_path)
+    assert "yaml" in cold
+    warm = _imported(["check", "--offline", "page.md"], tmp_path)
+    assert "yaml" not in warm and "click" not in warm and "medlint" in warm

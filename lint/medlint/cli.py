@@ -66,6 +66,7 @@ def _settings(
     today: str | None,
     fail_on: str | None,
 ) -> Settings:
+    _import_yaml()  # before the frontmatter reader and the packs import it
     from medlint.engine import build_settings
 
     return build_settings(
@@ -96,7 +97,6 @@ def check_paths(
     jobs: int | None,
 ) -> None:
     """`medlint check`: check PATHS and report (the command's options, parsed)."""
-    _import_yaml()
     from medlint.runner import (
         RunOptions,
         collect,
