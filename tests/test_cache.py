@@ -27,9 +27,11 @@ class Counter:
         self.paths: list[str] = []
         real = parallel.check_one
 
-        def counting(path: str, display: str, settings: Settings) -> parallel.Checked:
+        def counting(
+            path: str, display: str, settings: Settings, where: int = -1
+        ) -> parallel.Checked:
             self.paths.append(display)
-            return real(path, display, settings)
+            return real(path, display, settings, where)
 
         monkeypatch.setattr(parallel, "check_one", counting)
 
@@ -232,3 +234,18 @@ def test_parts_come_back_as_written_and_any_damage_reads_as_nothing(tmp_path: Pa
         target.write_bytes(damaged)
         assert cache.read_parts(target) is None
     assert cache.read_parts(tmp_path / "absent.bin") is None
+
+
+def test_a_leftover_temporary_file_of_the_same_name_does_not_stop_a_write(tmp_path: Path) -> None:
+    """Writes go through `<file>.<pid>.tmp`; one left by a killed process that had this
+    process's number is neither reused nor in the way."""
+    target = tmp_path / "bucket.bin"
+    leftover = tmp_path / f"bucket.bin.{os.getpid()}.tmp"
+    leftover.write_bytes(b"half a bucket")
+    cache.write_checked(target, b"body")
+    assert cache.read_checked(target) == b"body"
+    assert leftover.read_bytes() == b"half a bucket"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bucket.bin", leftover.name]
+    cache.write_checked(target, b"again")  # and the usual name leaves nothing behind
+    assert cache.read_checked(target) == b"again"
+    assert len(list(tmp_path.iterdir())) == 2

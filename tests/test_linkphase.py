@@ -64,3 +64,38 @@ def test_links_into_pages_in_any_order_are_judged_alike(site: Path) -> None:
     assert not any(m.startswith("`#side-effects`") for m in messages)
     # Links from b into a (often arriving before a) are judged against a's headings.
     assert sum("`#side-efects`" in m and "did you mean `#side-effects`" in m for m in messages) == 6
+
+
+def test_a_page_whose_discovered_path_is_not_its_key_is_still_a_page_of_the_run(
+    site: Path,
+) -> None:
+    """The phase keys pages by the absolute path discovery gives them, to hold no string of
+    its own per page, when that equals the page's normalised path under the resolved working
+    folder; when it does not, the key is used, and the page is still known as a run page."""
+    from medlint.checks.relative_link import RelativeLink, RunLinks
+    from medlint.engine import FileResult
+
+    settings = build_settings(load_config(None, site).config, config_root=site)
+    rule = settings.rule(RelativeLink.name)
+    assert rule is not None
+    key = str(site.resolve() / "b" / "p1.md")
+    odd = str(site) + "/b/./p1.md"  # the same file, spelt otherwise
+    phase = RunLinks(rule, [("b/p1.md", odd), ("b/p2.md", str(site.resolve() / "b" / "p2.md"))])
+    assert key in phase._waiting and odd not in phase._waiting
+    phase.add(FileResult("b/p1.md"), "dosing", odd)
+    assert key not in phase._waiting
+    assert phase.files.anchors(key) == frozenset({"dosing"})
+
+
+def test_the_folder_of_a_page_is_what_dirname_gives() -> None:
+    """`_dirname` takes a shortcut for plain POSIX paths; on any path it must agree with
+    os.path.dirname (doubled slashes, trailing slashes, the root, relative paths)."""
+    import os
+
+    from medlint.checks.relative_link import _dirname
+
+    rng = random.Random(6)
+    cases = ["/a/b", "/a", "/", "a/b", "a", "", "/a/b/", "//a", "/a//b", "../a/b", "/a/"]
+    cases += ["".join(rng.choice("/a.b") for _ in range(rng.randint(0, 9))) for _ in range(5000)]
+    for path in cases:
+        assert _dirname(path) == os.path.dirname(path), path

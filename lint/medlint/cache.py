@@ -94,8 +94,6 @@ class ResultCache:
     _buckets: dict[int, dict[str, Row]] = field(default_factory=dict)
     _dirty: set[int] = field(default_factory=set)
     _disabled: bool = False
-    # The stat (taken before any read) of every file a lookup answered: the run memo's proof.
-    seen: dict[str, StatKey] = field(default_factory=dict)
 
     @classmethod
     def open(cls, cache_dir: Path, fingerprint: str) -> ResultCache:
@@ -108,11 +106,14 @@ class ResultCache:
             self._buckets[index] = bucket
         return bucket
 
-    def lookup(self, path: str, display: str, index: int | None = None) -> bytes | None:
-        """The payload for `path` if the file is unchanged, by stat or by content digest.
+    def lookup(
+        self, path: str, display: str, index: int | None = None
+    ) -> tuple[bytes, StatKey] | None:
+        """The payload for `path` if the file is unchanged, by stat or by content digest, and
+        the file's stat (taken before any read: the run memo's proof).
 
         `index` is the path's bucket when the caller already knows it. A warm run calls this
-        once per page, so the common case (trusted stat, equal) builds nothing.
+        once per page, so the common case (trusted stat, equal) builds little.
         """
         bucket = self._bucket(bucket_of(path) if index is None else index)
         row = bucket.get(path)
@@ -123,8 +124,7 @@ class ResultCache:
         except OSError:
             return None
         if row[5] and st.st_mtime_ns == row[1] and st.st_size == row[2] and st.st_ino == row[3]:
-            self.seen[path] = (row[1], row[2], row[3])
-            return row[6]
+            return row[6], (row[1], row[2], row[3])
         if st.st_size != row[2]:
             return None
         try:
@@ -136,9 +136,9 @@ class ResultCache:
             return None
         # Same bytes: remember the new stat so the next run need not read the file again.
         trusted = is_trusted(st, time.time_ns())
-        self.seen[path] = stat_key(st)
-        self.store(path, Entry(display, self.seen[path], row[4], trusted, row[6]))
-        return row[6]
+        key = stat_key(st)
+        self.store(path, Entry(display, key, row[4], trusted, row[6]))
+        return row[6], key
 
     def store(self, path: str, entry: Entry, index: int | None = None) -> None:
         """Keep `entry` for `path`; `index` is the path's bucket when the caller knows it."""
@@ -215,13 +215,22 @@ def read_checked(path: Path) -> bytes | None:
     return None if body is None else body.tobytes()
 
 
+_O_BINARY = getattr(os, "O_BINARY", 0)  # Windows: no newline translation
+
+
 @contextlib.contextmanager
 def _replacing(path: Path) -> Iterator[BinaryIO]:
     """A file to write `path`'s new content into: a temporary file beside it, renamed over it
     once the block ends, removed if the block fails. Readers see the old file or the new one."""
-    import tempfile
+    # This process's own name beside the file, made exclusively: a cold run writes 256
+    # buckets, and tempfile's random names and path checks cost more than the writes.
+    tmp = f"{path}.{os.getpid()}.tmp"
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _O_BINARY, 0o600)
+    except FileExistsError:  # left by a process that had this number and was killed
+        import tempfile
 
-    fd, tmp = tempfile.mkstemp(prefix=path.name, suffix=".tmp", dir=path.parent)
+        fd, tmp = tempfile.mkstemp(prefix=path.name, suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
             yield handle

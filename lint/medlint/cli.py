@@ -368,6 +368,12 @@ def _run_plain_check(args: Sequence[str], flags: dict[str, bool]) -> None:
         except ConfigError as exc:
             _echo(f"medlint: error: {exc}", err=True)
             raise SystemExit(EXIT_ERROR) from None
+        except RuntimeError as exc:
+            message = worker_failure(exc)
+            if message is None:
+                raise
+            _echo(message, err=True)
+            raise SystemExit(EXIT_ERROR) from None
         except (EOFError, KeyboardInterrupt):
             _echo("", err=True)
             _echo("Aborted!", err=True)
@@ -378,6 +384,16 @@ def _run_plain_check(args: Sequence[str], flags: dict[str, bool]) -> None:
         sys.stdout = cast("TextIO", _QuietFlush(sys.stdout))
         sys.stderr = cast("TextIO", _QuietFlush(sys.stderr))
         raise SystemExit(1) from None
+
+
+def worker_failure(exc: RuntimeError) -> str | None:
+    """What to say of a worker process that failed (`parallel.WorkerFailed`, which carries the
+    worker's own traceback), or None when `exc` is not that. The module is looked up, not
+    imported: if it was never loaded, this is not one."""
+    parallel = sys.modules.get("medlint.parallel")
+    if parallel is None or not isinstance(exc, parallel.WorkerFailed):
+        return None
+    return f"medlint: internal error in a worker process:\n{exc}"
 
 
 class _QuietFlush:

@@ -37,6 +37,14 @@ class MedlintGroup(click.Group):
         except ConfigError as exc:
             click.echo(f"medlint: error: {exc}", err=True)
             ctx.exit(EXIT_ERROR)
+        except RuntimeError as exc:
+            # A worker process that failed (parallel.WorkerFailed: it carries the worker's own
+            # traceback) is an internal error of the run, said in full, with exit status 2.
+            message = cli.worker_failure(exc)
+            if message is None:
+                raise
+            click.echo(message, err=True)
+            ctx.exit(EXIT_ERROR)
 
 
 def common_options(f: click.decorators.FC) -> click.decorators.FC:

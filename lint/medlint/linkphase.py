@@ -24,13 +24,13 @@ if TYPE_CHECKING:
 class LinkPhase:
     def __init__(
         self,
-        pages: Iterable[str],
+        pages: Iterable[tuple[str, str]],
         settings: Settings,
         config: Config,
         options: RunOptions,
         out: RunResult,
     ) -> None:
-        """`pages`: the display paths of every page of the run."""
+        """`pages`: (display, absolute path) of every page of the run."""
         from medlint.checks.broken_link import BrokenLink, RedirectedLink
         from medlint.checks.relative_link import RelativeLink, RunLinks
 
@@ -47,9 +47,12 @@ class LinkPhase:
         """What the local part read from the disk besides the pages (for the run memo)."""
         return self.local.files.observed if self.local is not None else Observed()
 
-    def add(self, result: FileResult, anchors: str | Collection[str]) -> bool:
-        """Take one page and its anchors; True when it is final now, False when kept."""
-        final = self.local.add(result, anchors) if self.local is not None else True
+    def add(
+        self, result: FileResult, anchors: str | Collection[str], fspath: str | None = None
+    ) -> bool:
+        """Take one page, its anchors and its absolute path (as discovered: the run's own
+        string, see RunLinks.add); True when it is final now, False when kept."""
+        final = self.local.add(result, anchors, fspath) if self.local is not None else True
         if self.remote and result.document is not None:
             from medlint.checks.broken_link import _is_remote
 

@@ -16,9 +16,11 @@ was spread: the runner sorts everything it gets back.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import marshal
 import os
+import struct
 import sys
 import time
 from array import array
@@ -48,7 +50,12 @@ Payload = bytes
 
 @dataclass(frozen=True, slots=True)
 class Checked:
-    """One checked file: its cache key parts (None when the outcome must not be cached)."""
+    """One checked file: its cache key parts (None when the outcome must not be cached).
+
+    `where` is the caller's own number for the file (see `check_many`), so the caller can go
+    on using the path and display strings it already holds rather than the copies a worker
+    sends back (a large run keeps something of every file until its end).
+    """
 
     path: str  # absolute
     display: str
@@ -56,13 +63,22 @@ class Checked:
     digest: bytes
     trusted: bool
     payload: Payload
+    where: int = -1
 
     def __reduce__(self) -> tuple[type[Checked], tuple[object, ...]]:
         # Sent back from every worker for every page: rebuilt through the constructor, not
         # the generic dataclass __setstate__, which looks the fields up again for each object.
         return (
             Checked,
-            (self.path, self.display, self.stat, self.digest, self.trusted, self.payload),
+            (
+                self.path,
+                self.display,
+                self.stat,
+                self.digest,
+                self.trusted,
+                self.payload,
+                self.where,
+            ),
         )
 
 
@@ -123,7 +139,7 @@ def _page_facts(meta: dict[str, object]) -> tuple[object, ...]:
 _NO_PAGE: tuple[object, ...] = (None, None, None, None)
 
 
-def check_one(path: str, display: str, settings: Settings) -> Checked:
+def check_one(path: str, display: str, settings: Settings, where: int = -1) -> Checked:
     """Check one file. Anything unusual (not a regular file, too large, unreadable) goes
     through `lint_file`, which words the finding; such outcomes are not cached."""
     try:
@@ -135,7 +151,7 @@ def check_one(path: str, display: str, settings: Settings) -> Checked:
             raw = handle.read()
     except OSError:
         result = lint_file(Discovered(Path(path), display), settings)
-        return Checked(path, display, None, b"", False, encode(result, (), _NO_PAGE))
+        return Checked(path, display, None, b"", False, encode(result, (), _NO_PAGE), where)
     key = cache.stat_key(st)
     doc = document_from_bytes(display, raw)
     if isinstance(doc, Finding):  # not UTF-8: a property of the bytes, so cacheable
@@ -144,7 +160,7 @@ def check_one(path: str, display: str, settings: Settings) -> Checked:
     else:
         result = lint_document(doc, settings)
         payload = encode(result, doc.lines.starts if result.links else (), _page_facts(doc.meta))
-    return Checked(path, display, key, cache.digest(raw), cache.is_trusted(st, now), payload)
+    return Checked(path, display, key, cache.digest(raw), cache.is_trusted(st, now), payload, where)
 
 
 def _is_regular(st: os.stat_result) -> bool:
@@ -188,38 +204,205 @@ def map_unordered(
     prepare(settings)  # costly set-up once, inherited by forked workers
     workers = min(jobs, max(1, len(items) // (PARALLEL_THRESHOLD // 4)))
     size = max(1, min(MAX_CHUNK, len(items) // (workers * 8)))
-    chunks = [list(items[i : i + size]) for i in range(0, len(items), size)]
     import multiprocessing  # only here: the in-process path (pre-commit) never pays for it
 
-    global _FUNC, _SETTINGS
-    context: multiprocessing.context.BaseContext
     if "fork" in multiprocessing.get_all_start_methods() and sys.platform != "darwin":
-        context = multiprocessing.get_context("fork")
-        _FUNC, _SETTINGS = func, settings
-        # Objects the parent already has are frozen out of the collector, so the workers'
-        # collections do not write to (and so copy) the memory they share with the parent.
-        gc.freeze()
-        try:
-            pool = context.Pool(workers)
-        finally:
-            gc.unfreeze()
-            _FUNC, _SETTINGS = None, None
-    else:
-        context = multiprocessing.get_context("spawn")
-        pool = context.Pool(workers, initializer=_init, initargs=(func, settings))
-    with pool:
+        yield from _forked(func, items, settings, workers, size)
+        return
+    chunks = [list(items[i : i + size]) for i in range(0, len(items), size)]
+    context = multiprocessing.get_context("spawn")
+    with context.Pool(workers, initializer=_init, initargs=(func, settings)) as pool:
         for done in pool.imap_unordered(_run_chunk, chunks):
             yield from done
         pool.close()
         pool.join()
 
 
-def _check_pair(pair: tuple[str, str], settings: Settings) -> Checked:
-    return check_one(pair[0], pair[1], settings)
+class WorkerFailed(RuntimeError):
+    """A worker process raised, or died, while checking its share of the files."""
+
+
+_HEADER = struct.Struct("<BQ")  # message kind (b"R" results, b"E" error), length of the body
+_TASK = struct.Struct("<i")  # a chunk's number; the task pipe closing means no more chunks
+
+
+def _forked(
+    func: Callable[[T, Settings], R],
+    items: Sequence[T],
+    settings: Settings,
+    workers: int,
+    size: int,
+) -> Iterator[R]:
+    """`map_unordered` over forked workers that talk to this process through plain pipes.
+
+    multiprocessing.Pool cost the main process about a fifth of its CPU in a 10,000-page run:
+    its worker-handler thread wakes on every result that arrives (the result queue is among the
+    things it waits on) and rebuilds a selector each time, and a second thread unpickles results
+    while a third pickles tasks, all contending for the interpreter lock with the link phase.
+    Here the workers inherit `items` and the settings through fork and are sent only chunk
+    numbers (4 bytes); each sends back one pickled list per chunk, read in this thread as it
+    arrives. Each worker holds two chunks at a time, so it never waits for the next one.
+    A worker that raises sends the error back, one that dies is noticed at its pipe's end;
+    either stops the run with WorkerFailed instead of leaving it waiting.
+    """
+    import pickle
+    import selectors
+    import signal
+
+    bounds = _shrinking_chunks(len(items), size, workers)
+    next_chunk = 0
+    # Objects the parent already has are frozen out of the collector, so the workers'
+    # collections do not write to (and so copy) the memory they share with the parent.
+    gc.freeze()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    children: dict[int, tuple[int, int]] = {}  # result fd -> (pid, task fd)
+    try:
+        for _ in range(workers):
+            task_r, task_w = os.pipe()
+            result_r, result_w = os.pipe()
+            pid = os.fork()
+            if pid == 0:  # the worker: never returns into the caller's code
+                status = 1
+                try:
+                    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent stops us
+                    os.close(task_w)
+                    os.close(result_r)
+                    for fd, (_, other_task) in children.items():
+                        os.close(fd)
+                        os.close(other_task)
+                    _serve(func, items, settings, bounds, task_r, result_w, pickle.dumps)
+                    status = 0
+                finally:
+                    os._exit(status)
+            os.close(task_r)
+            os.close(result_w)
+            children[result_r] = (pid, task_w)
+    finally:
+        gc.unfreeze()
+    pending: dict[int, int] = dict.fromkeys(children, 0)  # chunks sent and not answered
+    buffers: dict[int, bytearray] = {fd: bytearray() for fd in children}
+    selector = selectors.DefaultSelector()
+    answered = 0
+
+    def feed(fd: int) -> None:
+        nonlocal next_chunk
+        task = children[fd][1]
+        while pending[fd] < 2 and next_chunk < len(bounds):
+            try:
+                os.write(task, _TASK.pack(next_chunk))
+            except BrokenPipeError:  # the worker has ended: its pipe tells why, read next
+                return
+            next_chunk += 1
+            pending[fd] += 1
+        if next_chunk >= len(bounds) and task >= 0:
+            os.close(task)  # no more chunks: the worker ends when it has answered its own
+            children[fd] = (children[fd][0], -1)
+
+    try:
+        for fd in children:
+            selector.register(fd, selectors.EVENT_READ)
+            feed(fd)
+        while answered < len(bounds):
+            for key, _ in selector.select():
+                fd = key.fd
+                data = os.read(fd, 1 << 20)
+                buffer = buffers[fd]
+                if not data:
+                    selector.unregister(fd)
+                    if pending[fd]:
+                        pid = children[fd][0]
+                        raise WorkerFailed(f"a worker process (pid {pid}) ended unexpectedly")
+                    if not selector.get_map() and answered < len(bounds):
+                        raise WorkerFailed("the worker processes ended with files unchecked")
+                    continue
+                buffer += data
+                while len(buffer) >= _HEADER.size:
+                    kind, length = _HEADER.unpack_from(buffer)
+                    end = _HEADER.size + length
+                    if len(buffer) < end:
+                        break
+                    body = bytes(buffer[_HEADER.size : end])
+                    del buffer[:end]
+                    if kind == ord("E"):
+                        raise WorkerFailed(body.decode("utf-8", "replace"))
+                    pending[fd] -= 1
+                    answered += 1
+                    feed(fd)
+                    yield from pickle.loads(body)
+    finally:
+        selector.close()
+        for fd, (_, task) in children.items():
+            os.close(fd)
+            if task >= 0:
+                os.close(task)
+        for pid, _ in children.values():
+            if answered < len(bounds):  # stopped early (an error, or the caller let go)
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGTERM)
+            os.waitpid(pid, 0)
+
+
+def _shrinking_chunks(count: int, size: int, workers: int) -> list[tuple[int, int]]:
+    """[start, end) of each chunk: `size` items, then smaller towards the end.
+
+    Each worker holds two chunks; with equal chunks of 64 pages, one worker could still have
+    two to go when the other ran out, leaving a core idle for a tenth of a second at the end
+    of a run. Chunks shrink to about a sixth of what each worker has left, down to 2 items,
+    so the workers finish together.
+    """
+    bounds = []
+    start = 0
+    while start < count:
+        step = max(2, min(size, (count - start) // (workers * 6)))
+        bounds.append((start, min(start + step, count)))
+        start += step
+    return bounds
+
+
+def _serve(
+    func: Callable[[Any, Settings], Any],
+    items: Sequence[Any],
+    settings: Settings,
+    bounds: list[tuple[int, int]],
+    tasks: int,
+    results: int,
+    dumps: Callable[[object], bytes],
+) -> None:
+    """A forked worker's loop: answer each chunk number read from `tasks` until it closes."""
+    with os.fdopen(tasks, "rb") as incoming:
+        while (raw := incoming.read(_TASK.size)) and len(raw) == _TASK.size:
+            (number,) = _TASK.unpack(raw)
+            start, end = bounds[number]
+            try:
+                body = dumps([func(items[i], settings) for i in range(start, end)])
+                kind = b"R"
+            except BaseException:  # anything: the parent must hear of it, not wait forever
+                import traceback
+
+                body = traceback.format_exc().encode("utf-8", "replace")
+                kind = b"E"
+            _write_all(results, _HEADER.pack(kind[0], len(body)) + body)
+            if kind == b"E":
+                return
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
+
+
+def _check_pair(pair: tuple[Any, ...], settings: Settings) -> Checked:
+    """(path, display) or (path, display, number): see `check_many`."""
+    return check_one(pair[0], pair[1], settings, pair[2] if len(pair) == 3 else -1)
 
 
 def check_many(
-    items: Sequence[tuple[str, str]], settings: Settings, jobs: int
+    items: Sequence[tuple[str, str]] | Sequence[tuple[str, str, int]],
+    settings: Settings,
+    jobs: int,
 ) -> Iterator[Checked]:
-    """Check (absolute path, display) pairs; yields as files finish, in no particular order."""
+    """Check (absolute path, display) pairs, or (path, display, number) triples whose number
+    comes back as `Checked.where`; yields as files finish, in no particular order."""
     return map_unordered(_check_pair, items, settings, jobs)

@@ -292,34 +292,35 @@ _PARTS = 9
 
 def store(
     target: Path,
-    files: list[tuple[str, str, cache.StatKey]],
+    paths: tuple[str, ...],
+    displays: tuple[str, ...],
+    stats: array[int],
     observed: Observed,
     outcome: Outcome,
     now_ns: int,
 ) -> bool:
     """Write the memo when every stat in it is old enough to be trusted; else leave none.
 
-    `files`: each checked file's (absolute path, display, its stat before it was read).
+    `paths`: the checked files' absolute paths, sorted; `displays` theirs, in the same order;
+    `stats` each one's stat before it was read, three numbers a file (see `cache.StatKey`).
     Returns whether it was written; `now_ns` then names this memo (see `remember_shown`).
     The parts are made and written one at a time: a run of 100,000 pages never holds the
     whole memo in memory.
     """
     window = now_ns - cache.RACY_NS
-    if any(key[0] > window for _, _, key in files):
+    if any(stats[k] > window for k in range(0, len(stats), 3)):
         return False
     if any(key is not None and key[0] > window for key in observed.pages.values()):
         return False
-    files.sort()
 
     def parts() -> Iterator[object]:
         from medlint import wire
 
         meta = (outcome.today.toordinal(), tuple(sorted(outcome.rule_meta.items())))
         yield (MEMO_FORMAT, outcome.files, now_ns, meta)
-        yield tuple(path for path, _, _ in files)
-        yield tuple(display for _, display, _ in files)
-        # Raw bytes, compared as they are with `_stats` of the files then.
-        yield array("q", [n for _, _, key in files for n in key]).tobytes()
+        yield paths
+        yield displays
+        yield stats.tobytes()  # raw bytes, compared as they are with `_stats` of the files then
         yield tuple(sorted(observed.folders.items()))
         yield tuple(sorted(observed.probes.items()))
         yield tuple(sorted(observed.pages.items()))

@@ -63,7 +63,11 @@ def to_rows(findings: Iterable[Finding]) -> tuple[Row, ...]:
 def from_rows(rows: Iterable[Row], path: str | None = None) -> list[Finding]:
     """Findings from rows. `path`: the page all rows belong to, when the caller has it as a
     string already (a run keeps every finding until its report: one path string a page, and
-    code and rule names interned, not one copy of each a finding)."""
+    code and rule names interned, not one copy of each a finding).
+
+    Messages, help texts and fix titles are interned too: a corpus repeats them (10,000 pages
+    gave 6,821 findings with 779 distinct messages, one help text and 8 fix titles), and a run
+    of 100,000 pages held 10 MB of copies."""
     out = []
     intern = sys.intern
     for (
@@ -86,7 +90,7 @@ def from_rows(rows: Iterable[Row], path: str | None = None) -> list[Finding]:
         if fx is not None:
             title, edits, applicability = fx
             fix = Fix(
-                title=title,
+                title=intern(title),
                 edits=tuple(Edit(start=a, end=b, replacement=r) for a, b, r in edits),
                 applicability=_APPLICABILITY[applicability],
             )
@@ -104,9 +108,9 @@ def from_rows(rows: Iterable[Row], path: str | None = None) -> list[Finding]:
                     end_line=end_line,
                     end_column=end_col,
                 ),
-                message=msg,
+                message=intern(msg),
                 fix=fix,
-                help=hlp,
+                help=intern(hlp) if hlp is not None else None,
                 data=data,  # marshal gives back the tuples it was given
             )
         )

@@ -181,6 +181,7 @@ class LocalFiles:
         if norm != path:
             self._kinds[path] = self.kind(norm)
             return self._kinds[path]
+        norm = path  # the caller's string, so that this memo and `resolve`'s share one copy
         if _POSIX and norm.startswith("/"):
             # What os.path.split gives for a normalised absolute path, without its generality.
             head, _, name = norm.rpartition("/")
@@ -214,7 +215,7 @@ class LocalFiles:
             pass
         found: str | None = None
         if self.kind(norm) is not None:
-            found = path
+            found = norm if norm == path else path  # one string for the key and the answer
         else:
             stripped = path.rstrip("/")
             for candidate in (
@@ -283,6 +284,15 @@ def _join(folder: str, path: str) -> str:
     return folder + path if folder.endswith("/") else folder + "/" + path
 
 
+def _dirname(path: str) -> str:
+    """`os.path.dirname(path)`, by `rpartition` where the two agree (a POSIX path without a
+    doubled `/`): the link phase takes the folder of every page of a run."""
+    if _POSIX and "//" not in path:
+        head = path.rpartition("/")[0]
+        return head if head or not path.startswith("/") else "/"
+    return os.path.dirname(path)
+
+
 # A link into another page of the run whose headings are not known yet: judged at the end.
 Later = tuple[Link, str, str, str]  # (link, path as written, fragment, resolved file)
 
@@ -297,8 +307,8 @@ def _judge(
 ) -> tuple[list[Finding], list[Later]]:
     """`local_link_findings`, but links into pages in `waiting` (normalised absolute paths of
     pages of the run not parsed yet) are handed back for later instead of read from disk."""
-    page = os.path.join(files.cwd_str, doc.path)  # `doc.path` may be absolute: join keeps it
-    folder = os.path.dirname(page)
+    page = _join(files.cwd_str, doc.path)  # `doc.path` may be absolute: join keeps it
+    folder = _dirname(page)
     out: list[Finding] = []
     later: list[Later] = []
     origin: str | None = None
@@ -386,11 +396,22 @@ class RunLinks:
     arrived yet waits, with its page, for `finish`, because that page's headings come with it.
     """
 
-    def __init__(self, rule: Rule, pages: Iterable[str]) -> None:
+    def __init__(self, rule: Rule, pages: Iterable[tuple[str, str]]) -> None:
+        """`pages`: (display, absolute path as discovered) of every page of the run."""
         self.rule = rule
         self.files = LocalFiles()
-        # Pages of the run not arrived yet, as keys of `known_anchors`.
-        self._waiting = {self.key(display) for display in pages}
+        # Pages of the run not arrived yet, as keys of `known_anchors`. A page's key is the
+        # absolute path the run already holds whenever the two are equal (nearly always), so
+        # that the set and `known_anchors` add no string of their own for 100,000 pages; the
+        # few pages whose key differs (a working folder reached through a symlink, a display
+        # path with `..`) are remembered here.
+        self._waiting: set[str] = set()
+        self._odd: dict[str, str] = {}
+        for display, fspath in pages:
+            key = self.key(display)
+            if key != fspath:
+                self._odd[display] = key
+            self._waiting.add(key if key != fspath else fspath)
         self._later: list[tuple[FileResult, list[Later]]] = []
 
     def key(self, display: str) -> str:
@@ -410,12 +431,18 @@ class RunLinks:
             return _join(self.files.cwd_str, display)
         return os.path.normpath(os.path.join(self.files.cwd_str, display))
 
-    def add(self, result: FileResult, anchors: str | Collection[str]) -> bool:
+    def add(
+        self, result: FileResult, anchors: str | Collection[str], fspath: str | None = None
+    ) -> bool:
         """Judge this page's file links; False when some must wait for `finish`.
 
         `anchors`: the page's anchors, or a string of them joined by NUL (see outcome.decode).
+        `fspath`: the page's absolute path as the run discovered it, if the caller has it.
         """
-        key = self.key(result.path)
+        if fspath is not None:
+            key = self._odd.get(result.path, fspath)
+        else:
+            key = self._odd.get(result.path) or self.key(result.path)
         self._waiting.discard(key)
         # A page that could not be read has no headings to offer: links into it read the disk.
         if not any(f.rule == "unreadable-file" for f in result.findings):
