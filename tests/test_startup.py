@@ -36,6 +36,7 @@ NOT_ON_THE_OFFLINE_PATH = (
     "markdown_it",
     "hypothesis",
     "difflib",  # "did you mean" suggestions: only for a finding that has one
+    "click",  # a plain `check` of some paths is parsed by medlint.cli itself
 )
 
 PROBE = textwrap.dedent(
@@ -224,3 +225,122 @@ def test_a_page_named_on_the_command_line_does_not_import_pathspec(tmp_path: Pat
     assert "medlint" in named and "pathspec" not in named
     walked = _imported(["check", "--offline", "--no-cache", "."], tmp_path)
     assert "pathspec" in walked
+
+
+CLICK_PROBE = textwrap.dedent(
+    """
+    import sys
+    from medlint.commands import main
+    main(sys.argv[1:])
+    """
+)
+PLAIN_PROBE = textwrap.dedent(
+    """
+    import sys
+    from medlint.cli import main
+    try:
+        main(sys.argv[1:])
+    finally:
+        print("CLICK=" + str("click" in sys.modules), file=sys.stderr)
+    """
+)
+
+
+def _run(probe: str, args: list[str], cwd: Path, today: str) -> tuple[int, str, str, bool]:
+    env = {**os.environ, "MEDLINT_TODAY": today, "NO_COLOR": "1"}
+    out = subprocess.run(
+        [sys.executable, "-c", probe, *args], cwd=cwd, env=env, capture_output=True, text=True
+    )
+    lines = out.stderr.splitlines(keepends=True)
+    used_click = "CLICK=True\n" in lines
+    stderr = "".join(x for x in lines if not x.startswith("CLICK="))
+    return out.returncode, out.stdout, stderr, used_click
+
+
+def test_a_plain_check_without_click_answers_as_click_does(tmp_path: Path) -> None:
+    """`medlint check [FLAGS] PATHS` with only value-less flags is parsed without click (the
+    pre-commit hook's form). Its output, messages and exit status are click's, and any other
+    command line (or one click would refuse) still goes through click."""
+    (tmp_path / "page.md").write_text(VALID_PAGE, encoding="utf-8")
+    (tmp_path / "bad.md").write_text("# Notes\n\nTODO: write this\n", encoding="utf-8")
+    (tmp_path / "broken").mkdir()
+    (tmp_path / "broken" / "medlint.toml").write_text("nonsense = 1\n", encoding="utf-8")
+    (tmp_path / "broken" / "page.md").write_text(VALID_PAGE, encoding="utf-8")
+    plain = [
+        ["check", "--offline", "page.md"],
+        ["check", "--offline", "page.md"],  # answered from the run memo
+        ["check", "--offline", "--no-cache", "bad.md", "-q", "page.md"],
+        ["check", "--no-cache", "--statistics", "--offline"],
+        ["check", "--offline", "--no-cache", "missing.md"],
+    ]
+    for args in plain:
+        fast = _run(PLAIN_PROBE, args, tmp_path, TODAY)
+        assert fast[3] is False, args  # it did run without click
+        assert fast[:3] == _run(CLICK_PROBE, args, tmp_path, TODAY)[:3], args
+    config_error = _run(PLAIN_PROBE, ["check", "--offline", "page.md"], tmp_path / "broken", TODAY)
+    assert config_error[0] == 2 and config_error[2].startswith("medlint: error: ")
+    assert (
+        config_error[:3]
+        == _run(CLICK_PROBE, ["check", "--offline", "page.md"], tmp_path / "broken", TODAY)[:3]
+    )
+    for args, today in (
+        (["check", "--offline", "--format", "json", "page.md"], TODAY),
+        (["check", "--offline", "--", "page.md"], TODAY),
+        (["check", "--offline", "page.md"], "not-a-date"),
+        (["rules"], TODAY),
+    ):
+        routed = _run(PLAIN_PROBE, args, tmp_path, today)
+        assert routed[3] is True, args  # handed to click
+        assert routed[:3] == _run(CLICK_PROBE, args, tmp_path, today)[:3], args
+
+
+def test_shipped_phrase_sets_are_compiled_on_first_use_and_match_as_before() -> None:
+    """The shipped packs' matchers are built when a set is first searched (a clean page never
+    searches one: the checks screen first); they compile, and match what eager ones match."""
+    from medlint.packs import PhraseSet, _matchers, load_packs
+
+    packs = load_packs()
+    texts = [
+        "Lorem ipsum [insert date here] and <placeholder name>.",
+        "Copyright 2024 Example Hospital. Learn more about our programs and services.",
+        "Nothing to see: plain words about treatment.",
+    ]
+    for phrase_set in (packs.placeholders, packs.boilerplate):
+        assert phrase_set.compiled == ()
+        parts = (phrase_set.phrases, phrase_set.case_sensitive, phrase_set.patterns)
+        eager = PhraseSet(*parts, _matchers(*parts))
+        for text in texts:
+            assert phrase_set.finditer(text) == eager.finditer(text), text
+        assert len(phrase_set.compiled) == len(eager.compiled) > 0
+        assert phrase_set == eager and hash(phrase_set) == hash(eager)
+
+
+def test_a_plain_check_leaves_pyyamls_pure_reader_pattern_uncompiled(tmp_path: Path) -> None:
+    """yaml's pure-Python reader's printable-character pattern (a class over all of Unicode,
+    slow to build) is compiled only when that reader first checks text, and still refuses what
+    it refused."""
+    (tmp_path / "page.md").write_text(VALID_PAGE, encoding="utf-8")
+    compiled = _compiled(
+        tmp_path,
+        """
+        import yaml, yaml.reader
+        before = type(yaml.reader.Reader.NON_PRINTABLE).__name__
+        try:
+            yaml.safe_load("key: bell\\x07")
+            refused = False
+        except yaml.YAMLError as exc:
+            refused = "special characters are not allowed" in str(exc)
+        compiled = [before, refused, yaml.safe_load("key: value")]
+        """,
+    )
+    assert compiled == ["_CompiledOnFirstUse", True, {"key": "value"}]
+
+
+def test_a_run_answered_from_the_memo_imports_neither_yaml_nor_click(tmp_path: Path) -> None:
+    # Nothing changed since the last run: its output is printed again, with no page read.
+    (tmp_path / "page.md").write_text(VALID_PAGE, encoding="utf-8")
+    os.utime(tmp_path / "page.md", (1_700_000_000, 1_700_000_000))  # old enough to trust stat
+    cold = _imported(["check", "--offline", "page.md"], tmp_path)
+    assert "yaml" in cold
+    warm = _imported(["check", "--offline", "page.md"], tmp_path)
+    assert "yaml" not in warm and "click" not in warm and "medlint" in warm

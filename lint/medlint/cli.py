@@ -3,7 +3,10 @@
 Exit codes (contract): 0 nothing at or above `--fail-on`; 1 findings at or above it (for `fix`,
 findings remain, or with `--check` a file would change); 2 usage, config or internal error.
 Heavy modules are imported inside the commands so `medlint --help` and the pre-commit path pay
-only for what they use.
+only for what they use. That goes for click too: the pre-commit hook runs `medlint check` with
+a few flags and the staged files, and importing click and parsing with it is about a tenth of
+such a run. `main` takes that form of the command line itself (see `_plain_check`) and hands
+every other one, unchanged, to the click commands in `medlint.commands`.
 """
 
 from __future__ import annotations
@@ -11,13 +14,10 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import os
+import re
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
-
-import click
-
-from medlint import __version__
+from typing import TYPE_CHECKING, Any, TextIO, cast
 
 # medlint's pydantic model (the frontmatter profile) is its own: a pydantic plugin installed for
 # another project has nothing to observe in it, and looking for plugins reads every installed
@@ -27,6 +27,8 @@ os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
+    import click
+
     from medlint.config import LoadedConfig
     from medlint.engine import Settings
     from medlint.findings import Finding, Severity
@@ -34,28 +36,6 @@ if TYPE_CHECKING:
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 FORMATS = ("text", "json", "sarif", "junit", "github", "gitlab", "markdown", "html")
-
-
-class MedlintGroup(click.Group):
-    """Turns configuration errors into one clear line and exit status 2, never a traceback."""
-
-    def invoke(self, ctx: click.Context) -> object:
-        from medlint.config import ConfigError
-
-        try:
-            return super().invoke(ctx)
-        except ConfigError as exc:
-            click.echo(f"medlint: error: {exc}", err=True)
-            ctx.exit(EXIT_ERROR)
-        except RuntimeError as exc:
-            # A worker process that failed (parallel.WorkerFailed: it carries the worker's own
-            # traceback) is an internal error of the run, said in full, with exit status 2.
-            # The module is looked up, not imported: if it was never loaded, this is not one.
-            parallel = sys.modules.get("medlint.parallel")
-            if parallel is None or not isinstance(exc, parallel.WorkerFailed):
-                raise
-            click.echo(f"medlint: internal error in a worker process:\n{exc}", err=True)
-            ctx.exit(EXIT_ERROR)
 
 
 def _split(values: tuple[str, ...]) -> list[str]:
@@ -68,6 +48,8 @@ def _date(value: str | None, what: str) -> dt.date | None:
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
+        import click
+
         raise click.BadParameter(f"`{value}` is not a date (YYYY-MM-DD)", param_hint=what) from None
 
 
@@ -84,6 +66,7 @@ def _settings(
     today: str | None,
     fail_on: str | None,
 ) -> Settings:
+    _import_yaml()  # before the frontmatter reader and the packs import it
     from medlint.engine import build_settings
 
     return build_settings(
@@ -96,94 +79,7 @@ def _settings(
     )
 
 
-def common_options(f: click.decorators.FC) -> click.decorators.FC:
-    options = [
-        click.option(
-            "--select",
-            multiple=True,
-            help="Only these rules (names or codes; comma-separated or repeated).",
-        ),
-        click.option("--ignore", multiple=True, help="Skip these rules (names or codes)."),
-        click.option(
-            "--config",
-            "config_path",
-            type=click.Path(dir_okay=False),
-            help="Config file (default: nearest medlint.toml or pyproject.toml).",
-        ),
-        click.option(
-            "--today",
-            metavar="DATE",
-            envvar="MEDLINT_TODAY",
-            help="Date to judge review currency against (YYYY-MM-DD; env MEDLINT_TODAY).",
-        ),
-        click.option(
-            "--offline",
-            is_flag=True,
-            help="Never touch the network (remote links are not checked).",
-        ),
-        click.option("--no-cache", is_flag=True, help="Neither read nor write .medlint_cache/."),
-        click.option(
-            "--quiet", "-q", is_flag=True, help="Print findings only, no summary when clean."
-        ),
-        click.option("--statistics", is_flag=True, help="Add counts by rule."),
-        click.option(
-            "--allow-private",
-            multiple=True,
-            metavar="HOST_OR_CIDR",
-            help="Allow link checks to this non-public host or network (repeatable).",
-        ),
-        click.option(
-            "--jobs",
-            "-j",
-            type=click.IntRange(min=1),
-            default=None,
-            help="Worker processes for large runs (default: one per core; 1: all in this process).",
-        ),
-    ]
-    for option in reversed(options):
-        f = option(f)
-    return f
-
-
-@click.group(cls=MedlintGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="medlint")
-def main() -> None:
-    """Lint, validate and fix medical patient-education Markdown with YAML frontmatter."""
-
-
-@main.command()
-@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@common_options
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(FORMATS),
-    default="text",
-    show_default=True,
-    help="Output format.",
-)
-@click.option(
-    "--output",
-    "-o",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write the report to this file instead of standard output.",
-)
-@click.option(
-    "--report",
-    "reports",
-    multiple=True,
-    metavar="FORMAT=PATH",
-    callback=lambda ctx, param, value: _report_targets(value),
-    help="Also write a FORMAT report to PATH from the same run (repeatable), e.g. "
-    "`--report sarif=medlint.sarif --report markdown=$GITHUB_STEP_SUMMARY`.",
-)
-@click.option(
-    "--fail-on",
-    type=click.Choice(["error", "warning", "info"]),
-    default=None,
-    help="Lowest severity that fails the run (default: error).",
-)
-def check(
+def check_paths(
     paths: tuple[Path, ...],
     select: tuple[str, ...],
     ignore: tuple[str, ...],
@@ -200,7 +96,7 @@ def check(
     fail_on: str | None,
     jobs: int | None,
 ) -> None:
-    """Check PATHS (default: the current folder) and report findings."""
+    """`medlint check`: check PATHS and report (the command's options, parsed)."""
     from medlint.runner import (
         RunOptions,
         collect,
@@ -235,7 +131,7 @@ def check(
 
         known = shown(hit, how)
         if known is not None:
-            click.echo(known[1], nl=False)
+            _echo(known[1], nl=False)
             raise SystemExit(known[0])
     from medlint.findings import Severity
 
@@ -250,7 +146,7 @@ def check(
     written = True
     if output is None:
         text = render(report, fmt, quiet=quiet, colour=colour)
-        click.echo(text, nl=False)
+        _echo(text, nl=False)
         if run.memo is not None and not reports:
             from medlint.runmemo import remember_shown
 
@@ -293,23 +189,6 @@ def _memo_key(
     return run_key(inputs)
 
 
-def _report_targets(values: tuple[str, ...]) -> tuple[tuple[str, Path], ...]:
-    """Parse `--report FORMAT=PATH` values."""
-    out = []
-    for value in values:
-        fmt, sep, path = value.partition("=")
-        fmt = fmt.strip().lower()
-        if not sep or not path:
-            raise click.BadParameter(f"`{value}` is not FORMAT=PATH", param_hint="--report")
-        if fmt not in FORMATS:
-            choices = ", ".join(FORMATS)
-            raise click.BadParameter(
-                f"unknown format `{fmt}` (choose from {choices})", param_hint="--report"
-            )
-        out.append((fmt, Path(path)))
-    return tuple(out)
-
-
 def _write_report(report: Report, fmt: str, path: Path, quiet: bool) -> bool:
     """Write one report file (creating its folder); a failure is one clear line, not a crash."""
     try:
@@ -325,103 +204,9 @@ def _write_report(report: Report, fmt: str, path: Path, quiet: bool) -> bool:
         with path.open("w", encoding="utf-8", newline="") as out:
             out.write(text)
     except OSError as exc:
-        click.echo(f"medlint: error: cannot write {fmt} report to {path}: {exc}", err=True)
+        _echo(f"medlint: error: cannot write {fmt} report to {path}: {exc}", err=True)
         return False
     return True
-
-
-@main.command(name="fix")
-@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@common_options
-@click.option("--unsafe-fixes", is_flag=True, help="Also apply fixes that may change meaning.")
-@click.option("--diff", "show_diff", is_flag=True, help="Print a unified diff; write nothing.")
-@click.option(
-    "--check", "check_only", is_flag=True, help="Write nothing; exit 1 if a file would change."
-)
-@click.option(
-    "--fail-on",
-    type=click.Choice(["error", "warning", "info"]),
-    default=None,
-    help="Lowest severity of remaining findings that fails the run (default: error).",
-)
-def fix_cmd(
-    paths: tuple[Path, ...],
-    select: tuple[str, ...],
-    ignore: tuple[str, ...],
-    config_path: str | None,
-    today: str | None,
-    offline: bool,
-    no_cache: bool,
-    quiet: bool,
-    statistics: bool,
-    allow_private: tuple[str, ...],
-    unsafe_fixes: bool,
-    jobs: int | None,
-    show_diff: bool,
-    check_only: bool,
-    fail_on: str | None,
-) -> None:
-    """Fix PATHS (default: the current folder): safe fixes, or all with --unsafe-fixes."""
-    from medlint.fixer import fix_roots, run_fix
-    from medlint.parallel import default_jobs
-    from medlint.reporters.text import clean
-    from medlint.runner import collect
-
-    # fix never touches the network; permanent redirects come from the link cache `check` wrote.
-    del statistics, allow_private
-    loaded = _load(config_path)
-    settings = _settings(loaded, select, ignore, today, fail_on)
-    if not (offline or loaded.config.offline or no_cache):
-        settings = dataclasses.replace(settings, link_cache=Path(loaded.config.cache_dir))
-    items = collect(list(paths) or [Path(".")], Path.cwd(), loaded.config, loaded.root)
-    roots = fix_roots(list(paths) or [Path(".")], Path.cwd())
-    write = not (show_diff or check_only)
-    workers = jobs or default_jobs()
-    # A progress bar only for a person at a terminal waiting on a long run; never in CI logs.
-    if len(items) >= 300 and sys.stderr.isatty() and not os.environ.get("CI"):
-        with click.progressbar(length=len(items), label="Fixing", file=sys.stderr) as bar:
-            run = run_fix(
-                items,
-                settings,
-                unsafe=unsafe_fixes,
-                write=write,
-                diff=show_diff,
-                progress=lambda done, total: bar.update(1),
-                jobs=workers,
-                roots=roots,
-            )
-    else:
-        run = run_fix(
-            items,
-            settings,
-            unsafe=unsafe_fixes,
-            write=write,
-            diff=show_diff,
-            jobs=workers,
-            roots=roots,
-        )
-    for file in run.files:
-        if file.diff:
-            click.echo(file.diff, nl=False)
-        if file.problem is not None:
-            click.echo(f"{clean(file.display)}: {file.problem}", err=True)
-    remaining = run.remaining
-    if not show_diff:
-        for f in remaining:
-            sev = "" if f.severity.label == "error" else f" ({f.severity.label})"
-            mark = ""
-            if f.fix is not None:
-                mark = " [*]" if f.fix.applicability.value == "safe" else " [unsafe fix]"
-            click.echo(
-                f"{clean(f.path)}:{f.span.line}:{f.span.column}: {f.code} [{f.rule}]{sev} "
-                f"{clean(f.message)}{mark}"
-            )
-    if not (quiet and not remaining and not run.would_change):
-        click.echo(run.summary(), err=show_diff)
-    code = exit_code(remaining, settings.fail_on)
-    if code == EXIT_OK and ((not write and run.would_change) or any(f.problem for f in run.files)):
-        code = EXIT_FINDINGS
-    raise SystemExit(code)
 
 
 def render(report: object, fmt: str, *, quiet: bool = False, colour: bool = False) -> str:
@@ -453,71 +238,210 @@ def exit_code(findings: Sequence[Finding], fail_on: Severity) -> int:
     return worst
 
 
-@main.command(name="rules")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
-def rules_cmd(fmt: str) -> None:
-    """List every rule: code, name, fix availability, default severity."""
-    import json
+# PyYAML's pure-Python reader compiles, as yaml is imported, a character class spanning all of
+# Unicode (`yaml.reader.Reader.NON_PRINTABLE`), and sre builds it code point by code point:
+# about 57M instructions, an eighth of a one-page check. medlint reads YAML with libyaml (the
+# frontmatter, the rule packs); the pure-Python reader, the only user of that pattern, is the
+# fallback for what libyaml is not given or refuses.
+_YAML_NON_PRINTABLE = "[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
 
-    from medlint.registry import all_rules
 
-    rules = all_rules()
-    if fmt == "json":
-        rows = [
-            {
-                "code": r.code,
-                "name": r.name,
-                "summary": r.summary,
-                "fix": r.fix,
-                "severity": r.severity.label,
-            }
-            for r in rules.values()
-        ]
-        click.echo(json.dumps(rows, indent=2))
+class _CompiledOnFirstUse:
+    """Stands for a compiled pattern and compiles it when first asked for anything."""
+
+    def __init__(self, pattern: str) -> None:
+        self._pattern = pattern
+        self._compiled: re.Pattern[str] | None = None
+
+    def __getattr__(self, name: str) -> Any:
+        if self._compiled is None:
+            self._compiled = re.compile(self._pattern)
+        return getattr(self._compiled, name)
+
+
+def _import_yaml() -> None:
+    """Import yaml with the reader's `NON_PRINTABLE` compiled on first use (see above): the
+    same pattern, matching the same text, when the pure-Python reader first checks some."""
+    if "yaml" in sys.modules:
         return
-    width = max(len(r.name) for r in rules.values())
-    click.echo(f"{'code':6s}  {'name':{width}s}  {'fix':9s}  {'severity':8s}  summary")
-    for r in rules.values():
-        click.echo(
-            f"{r.code:6s}  {r.name:{width}s}  {r.fix:9s}  {r.severity.label:8s}  {r.summary}"
-        )
+    real = re.compile
+
+    def deferring(pattern: Any, flags: Any = 0) -> Any:
+        if pattern == _YAML_NON_PRINTABLE and not flags:
+            return _CompiledOnFirstUse(pattern)
+        return real(pattern, flags)
+
+    re.compile = deferring
+    try:
+        import yaml  # noqa: F401
+    finally:
+        re.compile = real
 
 
-@main.command(name="rule")
-@click.argument("name")
-def rule_cmd(name: str) -> None:
-    """Explain one rule (by name or code)."""
-    from medlint.registry import lookup
+def _echo(message: str, *, nl: bool = True, err: bool = False) -> None:
+    """`click.echo` when click runs the command; without it, the same text written and flushed.
 
-    rule = lookup(name)
-    if rule is None:
-        click.echo(f"medlint: error: unknown rule `{name}` (see `medlint rules`)", err=True)
-        raise SystemExit(EXIT_ERROR)
-    click.echo(f"# {rule.name} ({rule.code})\n")
-    click.echo(f"{rule.summary}. Default severity: {rule.severity.label}. Fix: {rule.fix}.\n")
-    click.echo(rule.doc())
-    fields = dataclasses.fields(rule.Options)
-    if fields:
-        click.echo("\n## Options")
-        for info in fields:
-            default = info.default
-            if info.default_factory is not dataclasses.MISSING:
-                default = info.default_factory()
-            click.echo(
-                f"- `{info.name.replace('_', '-')}` (default {default!r}): "
-                f"{info.metadata.get('description', '')}"
+    Without click this is only the plain `check` (text format), whose output holds no escape
+    sequence for `click.echo` to strip: the text reporter escapes control characters.
+    """
+    if "click" in sys.modules:
+        import click
+
+        click.echo(message, nl=nl, err=err)
+        return
+    stream = sys.stderr if err else sys.stdout
+    if nl:
+        message += "\n"
+    if message:
+        stream.write(message)
+    stream.flush()
+
+
+# `check`'s flags that take no value: the only options a plain check may have.
+_PLAIN_FLAGS = {
+    "--offline": "offline",
+    "--no-cache": "no_cache",
+    "--quiet": "quiet",
+    "-q": "quiet",
+    "--statistics": "statistics",
+}
+
+
+def _plain_check(args: Sequence[str]) -> dict[str, bool] | None:
+    """The flags of `check [FLAG | PATH]...` with flags from `_PLAIN_FLAGS`, or None.
+
+    None sends the command line to click: any other command or option, a value that click would
+    refuse (a `MEDLINT_TODAY` that is not a date, a path that exists but cannot be read), or
+    anything click treats specially (`--`, `-`, shell completion, an ASCII-only stdout that
+    click re-wraps). What is left parses the same both ways: flags anywhere, every other word a
+    path.
+    """
+    if not args or args[0] != "check":
+        return None
+    flags = dict.fromkeys(("offline", "no_cache", "quiet", "statistics"), False)
+    for arg in args[1:]:
+        name = _PLAIN_FLAGS.get(arg)
+        if name is not None:
+            flags[name] = True
+            continue
+        unreadable = os.path.exists(arg) and not os.access(arg, os.R_OK)
+        if not arg or arg.startswith("-") or unreadable:
+            return None
+    today = os.environ.get("MEDLINT_TODAY")
+    if today:
+        try:
+            dt.date.fromisoformat(today)
+        except ValueError:
+            return None
+    if any(key.endswith("_COMPLETE") for key in os.environ):
+        return None
+    encoding = getattr(sys.stdout, "encoding", None) or "ascii"
+    if encoding.lower().replace("-", "").replace("_", "") in ("ascii", "usascii", "646"):
+        return None
+    return flags
+
+
+def _run_plain_check(args: Sequence[str], flags: dict[str, bool]) -> None:
+    """Run a plain `check` as click would: the same exit status and messages for a config
+    error, an interrupt and a closed pipe as `MedlintGroup` and click's standalone mode."""
+    import errno
+
+    from medlint.config import ConfigError
+
+    paths = tuple(Path(arg) for arg in args[1:] if arg not in _PLAIN_FLAGS)
+    try:
+        try:
+            check_paths(
+                paths,
+                select=(),
+                ignore=(),
+                config_path=None,
+                today=os.environ.get("MEDLINT_TODAY") or None,
+                allow_private=(),
+                fmt="text",
+                output=None,
+                reports=(),
+                fail_on=None,
+                jobs=None,
+                **flags,
             )
+        except ConfigError as exc:
+            _echo(f"medlint: error: {exc}", err=True)
+            raise SystemExit(EXIT_ERROR) from None
+        except RuntimeError as exc:
+            message = worker_failure(exc)
+            if message is None:
+                raise
+            _echo(message, err=True)
+            raise SystemExit(EXIT_ERROR) from None
+        except (EOFError, KeyboardInterrupt):
+            _echo("", err=True)
+            _echo("Aborted!", err=True)
+            raise SystemExit(1) from None
+    except OSError as exc:
+        if exc.errno != errno.EPIPE:
+            raise
+        sys.stdout = cast("TextIO", _QuietFlush(sys.stdout))
+        sys.stderr = cast("TextIO", _QuietFlush(sys.stderr))
+        raise SystemExit(1) from None
 
 
-@main.command()
-@click.option("--config", "config_path", type=click.Path(dir_okay=False))
-def schema(config_path: str | None) -> None:
-    """Print the frontmatter JSON Schema (with this project's vocabularies and extra fields)."""
-    import json
+def worker_failure(exc: RuntimeError) -> str | None:
+    """What to say of a worker process that failed (`parallel.WorkerFailed`, which carries the
+    worker's own traceback), or None when `exc` is not that. The module is looked up, not
+    imported: if it was never loaded, this is not one."""
+    parallel = sys.modules.get("medlint.parallel")
+    if parallel is None or not isinstance(exc, parallel.WorkerFailed):
+        return None
+    return f"medlint: internal error in a worker process:\n{exc}"
 
-    from medlint import schema as schema_mod
 
-    settings = _settings(_load(config_path), (), (), None, None)
-    click.echo(
-        json.dumps(schema_mod.json_schema(settings.ctx.packs, settings.ctx.schema_extra), indent=2)
-    )
+class _QuietFlush:
+    """A stream whose flush ignores a closed pipe, as click's standalone mode wraps stdout and
+    stderr after one: the interpreter's last flush at exit would otherwise print an error."""
+
+    def __init__(self, wrapped: TextIO) -> None:
+        self.wrapped = wrapped
+
+    def flush(self) -> None:
+        import errno
+
+        try:
+            self.wrapped.flush()
+        except OSError as exc:
+            if exc.errno != errno.EPIPE:
+                raise
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.wrapped, name)
+
+
+class _Main:
+    """`medlint`'s entry point: a plain `check` runs here, anything else goes to click.
+
+    Everything else about it (`main.commands`, `CliRunner().invoke(main, ...)`) is the click
+    group's, imported on first use.
+    """
+
+    def __call__(self, args: Sequence[str] | None = None, **extra: Any) -> Any:
+        argv = sys.argv[1:] if args is None else list(args)
+        flags = None if extra else _plain_check(argv)
+        if flags is None:
+            return self._group()(args, **extra)
+        _run_plain_check(argv, flags)
+        return None
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._group(), name)
+
+    @staticmethod
+    def _group() -> click.Group:
+        from medlint.commands import main as group
+
+        return group
+
+
+if TYPE_CHECKING:
+    main: click.Group
+else:
+    main = _Main()

@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, NamedTuple, TypeVar
 
+from medlint.records import refuse_delete, refuse_set, set_slot_state, slot_state
+
 T = TypeVar("T")
 
 
@@ -517,16 +519,44 @@ def describe_error(problems: list[Problem], where: str, prefix: str) -> str:
 # The tables.
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(init=False, repr=False, eq=False, slots=True)
 class SchemaConfig:
+    """`[schema]`: what a team adds to the frontmatter profile."""
+
     # Optional fields a team adds to the profile: name -> type.
     extra_fields: dict[str, Literal["string", "list", "date", "integer", "number", "boolean"]] = (
         field(default_factory=dict)
     )
 
+    def __init__(
+        self,
+        extra_fields: dict[str, Literal["string", "list", "date", "integer", "number", "boolean"]]
+        | None = None,
+    ) -> None:
+        _set = object.__setattr__
+        _set(self, "extra_fields", {} if extra_fields is None else extra_fields)
 
-@dataclass(frozen=True, slots=True)
+    def __repr__(self) -> str:
+        return f"{type(self).__qualname__}(extra_fields={self.extra_fields!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return (self.extra_fields,) == (other.extra_fields,)
+
+    def __hash__(self) -> int:
+        return hash((self.extra_fields,))
+
+    __setattr__ = refuse_set
+    __delattr__ = refuse_delete
+    __getstate__ = slot_state
+    __setstate__ = set_slot_state
+
+
+@dataclass(init=False, repr=False, eq=False, slots=True)
 class LinksConfig:
+    """`[links]`: how remote links are checked (limits, retries, what is never fetched)."""
+
     timeout: float = field(default=10.0, metadata={"gt": 0})
     max_concurrency: int = field(default=64, metadata={"ge": 1})
     per_host: int = field(default=8, metadata={"ge": 1})
@@ -538,9 +568,99 @@ class LinksConfig:
     allow_private: list[str] = field(default_factory=list)
     use_env_proxy: bool = False
 
+    def __init__(
+        self,
+        timeout: float = 10.0,
+        max_concurrency: int = 64,
+        per_host: int = 8,
+        host_spacing: float = 0.0,
+        retries: int = 2,
+        max_redirects: int = 10,
+        cache_ttl: float = 86400.0,
+        exclude: list[str] | None = None,
+        allow_private: list[str] | None = None,
+        use_env_proxy: bool = False,
+    ) -> None:
+        _set = object.__setattr__
+        _set(self, "timeout", timeout)
+        _set(self, "max_concurrency", max_concurrency)
+        _set(self, "per_host", per_host)
+        _set(self, "host_spacing", host_spacing)
+        _set(self, "retries", retries)
+        _set(self, "max_redirects", max_redirects)
+        _set(self, "cache_ttl", cache_ttl)
+        _set(self, "exclude", [] if exclude is None else exclude)
+        _set(self, "allow_private", [] if allow_private is None else allow_private)
+        _set(self, "use_env_proxy", use_env_proxy)
 
-@dataclass(frozen=True, slots=True)
+    def __repr__(self) -> str:
+        return (
+            f"{type(self).__qualname__}("
+            f"timeout={self.timeout!r}, "
+            f"max_concurrency={self.max_concurrency!r}, "
+            f"per_host={self.per_host!r}, "
+            f"host_spacing={self.host_spacing!r}, "
+            f"retries={self.retries!r}, "
+            f"max_redirects={self.max_redirects!r}, "
+            f"cache_ttl={self.cache_ttl!r}, "
+            f"exclude={self.exclude!r}, "
+            f"allow_private={self.allow_private!r}, "
+            f"use_env_proxy={self.use_env_proxy!r})"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return (
+            self.timeout,
+            self.max_concurrency,
+            self.per_host,
+            self.host_spacing,
+            self.retries,
+            self.max_redirects,
+            self.cache_ttl,
+            self.exclude,
+            self.allow_private,
+            self.use_env_proxy,
+        ) == (
+            other.timeout,
+            other.max_concurrency,
+            other.per_host,
+            other.host_spacing,
+            other.retries,
+            other.max_redirects,
+            other.cache_ttl,
+            other.exclude,
+            other.allow_private,
+            other.use_env_proxy,
+        )
+
+    def __hash__(self) -> int:
+        return hash(
+            (
+                self.timeout,
+                self.max_concurrency,
+                self.per_host,
+                self.host_spacing,
+                self.retries,
+                self.max_redirects,
+                self.cache_ttl,
+                self.exclude,
+                self.allow_private,
+                self.use_env_proxy,
+            )
+        )
+
+    __setattr__ = refuse_set
+    __delattr__ = refuse_delete
+    __getstate__ = slot_state
+    __setstate__ = set_slot_state
+
+
+@dataclass(init=False, repr=False, eq=False, slots=True)
 class Config:
+    """The whole `medlint.toml` (or `[tool.medlint]`) table, as read and validated."""
+
     select: list[str] | None = None
     extend_select: list[str] = field(default_factory=list)
     ignore: list[str] = field(default_factory=list)
@@ -573,6 +693,130 @@ class Config:
     def model_validate(cls, data: object) -> Config:
         """The name callers used when Config was a pydantic model (tests/test_fixtures.py)."""
         return cls.from_mapping(data)
+
+    def __init__(
+        self,
+        select: list[str] | None = None,
+        extend_select: list[str] | None = None,
+        ignore: list[str] | None = None,
+        exclude: list[str] | None = None,
+        extend_exclude: list[str] | None = None,
+        per_file_ignores: dict[str, list[str]] | None = None,
+        respect_gitignore: bool = True,
+        fail_on: Literal["error", "warning", "info"] = "error",
+        today: dt.date | None = None,
+        offline: bool = False,
+        cache_dir: str = ".medlint_cache",
+        rule_packs: list[str] | None = None,
+        max_file_size: int = 10 * 1024 * 1024,
+        rules: dict[str, dict[str, object]] | None = None,
+        schema: SchemaConfig | None = None,
+        links: LinksConfig | None = None,
+    ) -> None:
+        _set = object.__setattr__
+        _set(self, "select", select)
+        _set(self, "extend_select", [] if extend_select is None else extend_select)
+        _set(self, "ignore", [] if ignore is None else ignore)
+        _set(self, "exclude", [] if exclude is None else exclude)
+        _set(self, "extend_exclude", [] if extend_exclude is None else extend_exclude)
+        _set(self, "per_file_ignores", {} if per_file_ignores is None else per_file_ignores)
+        _set(self, "respect_gitignore", respect_gitignore)
+        _set(self, "fail_on", fail_on)
+        _set(self, "today", today)
+        _set(self, "offline", offline)
+        _set(self, "cache_dir", cache_dir)
+        _set(self, "rule_packs", [] if rule_packs is None else rule_packs)
+        _set(self, "max_file_size", max_file_size)
+        _set(self, "rules", {} if rules is None else rules)
+        _set(self, "schema", SchemaConfig() if schema is None else schema)
+        _set(self, "links", LinksConfig() if links is None else links)
+
+    def __repr__(self) -> str:
+        return (
+            f"{type(self).__qualname__}("
+            f"select={self.select!r}, "
+            f"extend_select={self.extend_select!r}, "
+            f"ignore={self.ignore!r}, "
+            f"exclude={self.exclude!r}, "
+            f"extend_exclude={self.extend_exclude!r}, "
+            f"per_file_ignores={self.per_file_ignores!r}, "
+            f"respect_gitignore={self.respect_gitignore!r}, "
+            f"fail_on={self.fail_on!r}, "
+            f"today={self.today!r}, "
+            f"offline={self.offline!r}, "
+            f"cache_dir={self.cache_dir!r}, "
+            f"rule_packs={self.rule_packs!r}, "
+            f"max_file_size={self.max_file_size!r}, "
+            f"rules={self.rules!r}, "
+            f"schema={self.schema!r}, "
+            f"links={self.links!r})"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return (
+            self.select,
+            self.extend_select,
+            self.ignore,
+            self.exclude,
+            self.extend_exclude,
+            self.per_file_ignores,
+            self.respect_gitignore,
+            self.fail_on,
+            self.today,
+            self.offline,
+            self.cache_dir,
+            self.rule_packs,
+            self.max_file_size,
+            self.rules,
+            self.schema,
+            self.links,
+        ) == (
+            other.select,
+            other.extend_select,
+            other.ignore,
+            other.exclude,
+            other.extend_exclude,
+            other.per_file_ignores,
+            other.respect_gitignore,
+            other.fail_on,
+            other.today,
+            other.offline,
+            other.cache_dir,
+            other.rule_packs,
+            other.max_file_size,
+            other.rules,
+            other.schema,
+            other.links,
+        )
+
+    def __hash__(self) -> int:
+        return hash(
+            (
+                self.select,
+                self.extend_select,
+                self.ignore,
+                self.exclude,
+                self.extend_exclude,
+                self.per_file_ignores,
+                self.respect_gitignore,
+                self.fail_on,
+                self.today,
+                self.offline,
+                self.cache_dir,
+                self.rule_packs,
+                self.max_file_size,
+                self.rules,
+                self.schema,
+                self.links,
+            )
+        )
+
+    __setattr__ = refuse_set
+    __delattr__ = refuse_delete
+    __getstate__ = slot_state
+    __setstate__ = set_slot_state
 
 
 class LoadedConfig(NamedTuple):

@@ -21,18 +21,23 @@ from medlint.document import Document
 from medlint.findings import Finding, Severity, Span
 from medlint.markdown import Link
 from medlint.packs import PackError, load_packs
+from medlint.records import refuse_delete, refuse_set, set_slot_state, slot_state
 from medlint.registry import Context, Rule, all_rules, lookup
 from medlint.text import DecodeFailure, decode
 
 if TYPE_CHECKING:
     import pathspec
 
+    from medlint.suppressions import Suppression
+
 UNREADABLE = ("ML010", "unreadable-file")
 INTERNAL = ("ML099", "internal-error")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(init=False, repr=False, eq=False, slots=True)
 class Settings:
+    """The configured rules and what they need, built once for a run."""
+
     rules: tuple[Rule, ...]  # every selected rule, configured
     ctx: Context
     selected: frozenset[str]  # names of the selected rules (document and run scope)
@@ -53,8 +58,78 @@ class Settings:
                 return r
         return None
 
+    def __init__(
+        self,
+        rules: tuple[Rule, ...],
+        ctx: Context,
+        selected: frozenset[str],
+        per_file_ignores: tuple[tuple[pathspec.GitIgnoreSpec, frozenset[str]], ...] = (),
+        max_file_size: int = 10 * 1024 * 1024,
+        fail_on: Severity = Severity.ERROR,
+        link_cache: Path | None = None,
+    ) -> None:
+        _set = object.__setattr__
+        _set(self, "rules", rules)
+        _set(self, "ctx", ctx)
+        _set(self, "selected", selected)
+        _set(self, "per_file_ignores", per_file_ignores)
+        _set(self, "max_file_size", max_file_size)
+        _set(self, "fail_on", fail_on)
+        _set(self, "link_cache", link_cache)
 
-@dataclass(slots=True)
+    def __repr__(self) -> str:
+        return (
+            f"{type(self).__qualname__}("
+            f"rules={self.rules!r}, "
+            f"ctx={self.ctx!r}, "
+            f"selected={self.selected!r}, "
+            f"per_file_ignores={self.per_file_ignores!r}, "
+            f"max_file_size={self.max_file_size!r}, "
+            f"fail_on={self.fail_on!r}, "
+            f"link_cache={self.link_cache!r})"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return (
+            self.rules,
+            self.ctx,
+            self.selected,
+            self.per_file_ignores,
+            self.max_file_size,
+            self.fail_on,
+            self.link_cache,
+        ) == (
+            other.rules,
+            other.ctx,
+            other.selected,
+            other.per_file_ignores,
+            other.max_file_size,
+            other.fail_on,
+            other.link_cache,
+        )
+
+    def __hash__(self) -> int:
+        return hash(
+            (
+                self.rules,
+                self.ctx,
+                self.selected,
+                self.per_file_ignores,
+                self.max_file_size,
+                self.fail_on,
+                self.link_cache,
+            )
+        )
+
+    __setattr__ = refuse_set
+    __delattr__ = refuse_delete
+    __getstate__ = slot_state
+    __setstate__ = set_slot_state
+
+
+@dataclass(init=False, repr=False, eq=False, slots=True)
 class FileResult:
     """What one file contributes to a run."""
 
@@ -65,6 +140,59 @@ class FileResult:
     url: str | None = None  # the page's own `url`, for resolving root-relative links
     suppressions: list[suppressions.Suppression] = field(default_factory=list)
     document: Document | None = None  # kept only when the caller asks (fix)
+
+    def __init__(
+        self,
+        path: str,
+        findings: list[Finding] | None = None,
+        links: list[Link] | None = None,
+        anchors: frozenset[str] = frozenset(),
+        url: str | None = None,
+        suppressions: list[Suppression] | None = None,
+        document: Document | None = None,
+    ) -> None:
+        self.path = path
+        self.findings = [] if findings is None else findings
+        self.links = [] if links is None else links
+        self.anchors = anchors
+        self.url = url
+        self.suppressions = [] if suppressions is None else suppressions
+        self.document = document
+
+    def __repr__(self) -> str:
+        return (
+            f"{type(self).__qualname__}("
+            f"path={self.path!r}, "
+            f"findings={self.findings!r}, "
+            f"links={self.links!r}, "
+            f"anchors={self.anchors!r}, "
+            f"url={self.url!r}, "
+            f"suppressions={self.suppressions!r}, "
+            f"document={self.document!r})"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return (
+            self.path,
+            self.findings,
+            self.links,
+            self.anchors,
+            self.url,
+            self.suppressions,
+            self.document,
+        ) == (
+            other.path,
+            other.findings,
+            other.links,
+            other.anchors,
+            other.url,
+            other.suppressions,
+            other.document,
+        )
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, as @dataclass leaves it
 
 
 def canonical_rule(name_or_code: str) -> str | None:

@@ -10,7 +10,9 @@ from __future__ import annotations
 import dataclasses
 import enum
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
+
+from medlint.records import refuse_delete, refuse_set, set_slot_state, slot_state
 
 T = TypeVar("T")
 
@@ -83,7 +85,7 @@ class Applicability(enum.Enum):
 
 
 @fast_init
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(init=False, repr=False, eq=False, slots=True, kw_only=True)
 class Span:
     """A range of the decoded text (BOM excluded).
 
@@ -99,9 +101,46 @@ class Span:
     end_line: int
     end_column: int
 
+    if TYPE_CHECKING:  # fast_init makes it: the parameters are the fields'
+
+        def __init__(
+            self, *, start: int, end: int, line: int, column: int, end_line: int, end_column: int
+        ) -> None: ...
+
+    def __repr__(self) -> str:
+        return (
+            f"{type(self).__qualname__}("
+            f"start={self.start!r}, "
+            f"end={self.end!r}, "
+            f"line={self.line!r}, "
+            f"column={self.column!r}, "
+            f"end_line={self.end_line!r}, "
+            f"end_column={self.end_column!r})"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return (self.start, self.end, self.line, self.column, self.end_line, self.end_column) == (
+            other.start,
+            other.end,
+            other.line,
+            other.column,
+            other.end_line,
+            other.end_column,
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.start, self.end, self.line, self.column, self.end_line, self.end_column))
+
+    __setattr__ = refuse_set
+    __delattr__ = refuse_delete
+    __getstate__ = slot_state
+    __setstate__ = set_slot_state
+
 
 @fast_init
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(init=False, repr=False, eq=False, slots=True, kw_only=True)
 class Edit:
     """Replace text[start:end] with `replacement` (character offsets into the decoded text)."""
 
@@ -109,10 +148,41 @@ class Edit:
     end: int
     replacement: str
 
+    if TYPE_CHECKING:  # fast_init makes it: the parameters are the fields'
+
+        def __init__(self, *, start: int, end: int, replacement: str) -> None: ...
+
+    def __repr__(self) -> str:
+        return (
+            f"{type(self).__qualname__}("
+            f"start={self.start!r}, "
+            f"end={self.end!r}, "
+            f"replacement={self.replacement!r})"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return (self.start, self.end, self.replacement) == (
+            other.start,
+            other.end,
+            other.replacement,
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.start, self.end, self.replacement))
+
+    __setattr__ = refuse_set
+    __delattr__ = refuse_delete
+    __getstate__ = slot_state
+    __setstate__ = set_slot_state
+
 
 @fast_init
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(init=False, repr=False, eq=False, slots=True, kw_only=True)
 class Fix:
+    """The edits that repair one finding; `applicability` says if `fix` applies them unasked."""
+
     title: str
     edits: tuple[Edit, ...]
     applicability: Applicability = Applicability.SAFE
@@ -125,9 +195,44 @@ class Fix:
     def end(self) -> int:
         return max(e.end for e in self.edits)
 
+    if TYPE_CHECKING:  # fast_init makes it: the parameters are the fields'
+
+        def __init__(
+            self,
+            *,
+            title: str,
+            edits: tuple[Edit, ...],
+            applicability: Applicability = Applicability.SAFE,
+        ) -> None: ...
+
+    def __repr__(self) -> str:
+        return (
+            f"{type(self).__qualname__}("
+            f"title={self.title!r}, "
+            f"edits={self.edits!r}, "
+            f"applicability={self.applicability!r})"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return (self.title, self.edits, self.applicability) == (
+            other.title,
+            other.edits,
+            other.applicability,
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.title, self.edits, self.applicability))
+
+    __setattr__ = refuse_set
+    __delattr__ = refuse_delete
+    __getstate__ = slot_state
+    __setstate__ = set_slot_state
+
 
 @fast_init
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(init=False, repr=False, eq=False, slots=True, kw_only=True)
 class Finding:
     """One problem at one place. `path` is the path as the user named it."""
 
@@ -145,3 +250,75 @@ class Finding:
 
     def sort_key(self) -> tuple[str, int, int, str, str]:
         return (self.path, self.span.line, self.span.column, self.code, self.message)
+
+    if TYPE_CHECKING:  # fast_init makes it: the parameters are the fields'
+
+        def __init__(
+            self,
+            *,
+            path: str,
+            code: str,
+            rule: str,
+            severity: Severity,
+            span: Span,
+            message: str,
+            fix: Fix | None = None,
+            help: str | None = None,
+            data: tuple[tuple[str, str], ...] = (),
+        ) -> None: ...
+
+    def __repr__(self) -> str:
+        return (
+            f"{type(self).__qualname__}("
+            f"path={self.path!r}, "
+            f"code={self.code!r}, "
+            f"rule={self.rule!r}, "
+            f"severity={self.severity!r}, "
+            f"span={self.span!r}, "
+            f"message={self.message!r}, "
+            f"fix={self.fix!r}, "
+            f"help={self.help!r}, "
+            f"data={self.data!r})"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return (
+            self.path,
+            self.code,
+            self.rule,
+            self.severity,
+            self.span,
+            self.message,
+            self.fix,
+            self.help,
+        ) == (
+            other.path,
+            other.code,
+            other.rule,
+            other.severity,
+            other.span,
+            other.message,
+            other.fix,
+            other.help,
+        )
+
+    def __hash__(self) -> int:
+        return hash(
+            (
+                self.path,
+                self.code,
+                self.rule,
+                self.severity,
+                self.span,
+                self.message,
+                self.fix,
+                self.help,
+            )
+        )
+
+    __setattr__ = refuse_set
+    __delattr__ = refuse_delete
+    __getstate__ = slot_state
+    __setstate__ = set_slot_state

@@ -12,11 +12,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
 from medlint.findings import fast_init
+from medlint.records import refuse_delete, refuse_set, set_slot_state, slot_state
 
 try:  # The C loader is about 10x faster; fall back quietly where libyaml is missing.
     from yaml import CSafeLoader as _Loader
@@ -50,7 +51,7 @@ _CORE_TAGS = {
 
 
 @fast_init
-@dataclass(frozen=True, slots=True)
+@dataclass(init=False, repr=False, eq=False, slots=True)
 class Located:
     """Where a key and its value stand, as character offsets into the document text."""
 
@@ -59,9 +60,42 @@ class Located:
     value_start: int
     value_end: int
 
+    if TYPE_CHECKING:  # fast_init makes it: the parameters are the fields'
+
+        def __init__(
+            self, key_start: int, key_end: int, value_start: int, value_end: int
+        ) -> None: ...
+
+    def __repr__(self) -> str:
+        return (
+            f"{type(self).__qualname__}("
+            f"key_start={self.key_start!r}, "
+            f"key_end={self.key_end!r}, "
+            f"value_start={self.value_start!r}, "
+            f"value_end={self.value_end!r})"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return (self.key_start, self.key_end, self.value_start, self.value_end) == (
+            other.key_start,
+            other.key_end,
+            other.value_start,
+            other.value_end,
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.key_start, self.key_end, self.value_start, self.value_end))
+
+    __setattr__ = refuse_set
+    __delattr__ = refuse_delete
+    __getstate__ = slot_state
+    __setstate__ = set_slot_state
+
 
 @fast_init
-@dataclass(frozen=True, slots=True)
+@dataclass(init=False, repr=False, eq=False, slots=True)
 class Problem:
     """A reason the block is not usable YAML, at offsets into the document text."""
 
@@ -69,8 +103,33 @@ class Problem:
     start: int
     end: int
 
+    if TYPE_CHECKING:  # fast_init makes it: the parameters are the fields'
 
-@dataclass(slots=True)
+        def __init__(self, message: str, start: int, end: int) -> None: ...
+
+    def __repr__(self) -> str:
+        return (
+            f"{type(self).__qualname__}("
+            f"message={self.message!r}, "
+            f"start={self.start!r}, "
+            f"end={self.end!r})"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return (self.message, self.start, self.end) == (other.message, other.start, other.end)
+
+    def __hash__(self) -> int:
+        return hash((self.message, self.start, self.end))
+
+    __setattr__ = refuse_set
+    __delattr__ = refuse_delete
+    __getstate__ = slot_state
+    __setstate__ = set_slot_state
+
+
+@dataclass(init=False, repr=False, eq=False, slots=True)
 class Frontmatter:
     """The block between the opening `---` and the closing `---` (or `...`)."""
 
@@ -87,6 +146,64 @@ class Frontmatter:
     @property
     def key_order(self) -> list[str]:
         return [p[0] for p in self.positions if len(p) == 1 and isinstance(p[0], str)]
+
+    def __init__(
+        self,
+        start: int,
+        content_start: int,
+        content_end: int,
+        end: int,
+        closed: bool,
+        data: dict[str, YamlValue] | None = None,
+        positions: dict[KeyPath, Located] | None = None,
+        problems: list[Problem] | None = None,
+    ) -> None:
+        self.start = start
+        self.content_start = content_start
+        self.content_end = content_end
+        self.end = end
+        self.closed = closed
+        self.data = data
+        self.positions = {} if positions is None else positions
+        self.problems = [] if problems is None else problems
+
+    def __repr__(self) -> str:
+        return (
+            f"{type(self).__qualname__}("
+            f"start={self.start!r}, "
+            f"content_start={self.content_start!r}, "
+            f"content_end={self.content_end!r}, "
+            f"end={self.end!r}, "
+            f"closed={self.closed!r}, "
+            f"data={self.data!r}, "
+            f"positions={self.positions!r}, "
+            f"problems={self.problems!r})"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return (
+            self.start,
+            self.content_start,
+            self.content_end,
+            self.end,
+            self.closed,
+            self.data,
+            self.positions,
+            self.problems,
+        ) == (
+            other.start,
+            other.content_start,
+            other.content_end,
+            other.end,
+            other.closed,
+            other.data,
+            other.positions,
+            other.problems,
+        )
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, as @dataclass leaves it
 
 
 def locate(text: str) -> Frontmatter | None:

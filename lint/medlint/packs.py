@@ -20,6 +20,7 @@ from medlint.config import Invalid, parse_table
 
 # The frontmatter's safety scan, shared rather than written twice.
 from medlint.frontmatter import _nesting_problem
+from medlint.records import refuse_delete, refuse_set, set_slot_state, slot_state
 from medlint.safe_regex import Matcher, UnsafePattern, compile_pattern
 
 try:
@@ -35,20 +36,96 @@ class PackError(Exception):
 # A pack file's tables, read by config's validator: keys in kebab-case (`case-sensitive`), an
 # unknown key or a wrong type is an error naming the key. Not frozen: `load_packs` merges the
 # files into one of them.
-@dataclass(slots=True)
+@dataclass(init=False, repr=False, eq=False, slots=True)
 class _Phrases:
+    """A pack file's phrase table (placeholders or boilerplate), as written."""
+
     phrases: list[str] = field(default_factory=list)
     case_sensitive: list[str] = field(default_factory=list)
     patterns: list[str] = field(default_factory=list)
 
+    def __init__(
+        self,
+        phrases: list[str] | None = None,
+        case_sensitive: list[str] | None = None,
+        patterns: list[str] | None = None,
+    ) -> None:
+        self.phrases = [] if phrases is None else phrases
+        self.case_sensitive = [] if case_sensitive is None else case_sensitive
+        self.patterns = [] if patterns is None else patterns
 
-@dataclass(slots=True)
+    def __repr__(self) -> str:
+        return (
+            f"{type(self).__qualname__}("
+            f"phrases={self.phrases!r}, "
+            f"case_sensitive={self.case_sensitive!r}, "
+            f"patterns={self.patterns!r})"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return (self.phrases, self.case_sensitive, self.patterns) == (
+            other.phrases,
+            other.case_sensitive,
+            other.patterns,
+        )
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, as @dataclass leaves it
+
+
+@dataclass(init=False, repr=False, eq=False, slots=True)
 class _PackFile:
+    """One rule pack file's tables, as written."""
+
     cancer_types: dict[str, list[str]] = field(default_factory=dict)
     languages: list[str] = field(default_factory=list)
     credentials: list[str] = field(default_factory=list)
     placeholders: _Phrases = field(default_factory=_Phrases)
     boilerplate: _Phrases = field(default_factory=_Phrases)
+
+    def __init__(
+        self,
+        cancer_types: dict[str, list[str]] | None = None,
+        languages: list[str] | None = None,
+        credentials: list[str] | None = None,
+        placeholders: _Phrases | None = None,
+        boilerplate: _Phrases | None = None,
+    ) -> None:
+        self.cancer_types = {} if cancer_types is None else cancer_types
+        self.languages = [] if languages is None else languages
+        self.credentials = [] if credentials is None else credentials
+        self.placeholders = _Phrases() if placeholders is None else placeholders
+        self.boilerplate = _Phrases() if boilerplate is None else boilerplate
+
+    def __repr__(self) -> str:
+        return (
+            f"{type(self).__qualname__}("
+            f"cancer_types={self.cancer_types!r}, "
+            f"languages={self.languages!r}, "
+            f"credentials={self.credentials!r}, "
+            f"placeholders={self.placeholders!r}, "
+            f"boilerplate={self.boilerplate!r})"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return (
+            self.cancer_types,
+            self.languages,
+            self.credentials,
+            self.placeholders,
+            self.boilerplate,
+        ) == (
+            other.cancer_types,
+            other.languages,
+            other.credentials,
+            other.placeholders,
+            other.boilerplate,
+        )
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, as @dataclass leaves it
 
 
 # Under re.IGNORECASE exactly these non-ASCII characters match ASCII ones (İ and ı match i, the
@@ -128,7 +205,7 @@ def _first_match(pattern: Matcher, text: str) -> int | None:
     return first
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(init=False, repr=False, eq=False, slots=True)
 class PhraseSet:
     """Literal phrases and patterns compiled into one matcher each."""
 
@@ -141,7 +218,12 @@ class PhraseSet:
         """Every (start, end) match in text[start:end], sorted, overlapping ones merged."""
         stop = len(text) if end is None else end
         hits: list[tuple[int, int]] = []
-        for pattern in self.compiled:
+        compiled = self.compiled
+        if not compiled and (self.phrases or self.case_sensitive or self.patterns):
+            # Built on first use (see `_compile_set`): a cache, outside equality and hashing.
+            compiled = _matchers(self.phrases, self.case_sensitive, self.patterns)
+            object.__setattr__(self, "compiled", compiled)
+        for pattern in compiled:
             if not isinstance(pattern, (re.Pattern, _Literals)):
                 first = _first_match(pattern, text)
                 if first is None or stop < first:
@@ -156,9 +238,50 @@ class PhraseSet:
                 merged.append((s, e))
         return merged
 
+    def __init__(
+        self,
+        phrases: tuple[str, ...] = (),
+        case_sensitive: tuple[str, ...] = (),
+        patterns: tuple[str, ...] = (),
+        compiled: tuple[Matcher, ...] = (),
+    ) -> None:
+        _set = object.__setattr__
+        _set(self, "phrases", phrases)
+        _set(self, "case_sensitive", case_sensitive)
+        _set(self, "patterns", patterns)
+        _set(self, "compiled", compiled)
 
-@dataclass(frozen=True, slots=True)
+    def __repr__(self) -> str:
+        return (
+            f"{type(self).__qualname__}("
+            f"phrases={self.phrases!r}, "
+            f"case_sensitive={self.case_sensitive!r}, "
+            f"patterns={self.patterns!r}, "
+            f"compiled={self.compiled!r})"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return (self.phrases, self.case_sensitive, self.patterns) == (
+            other.phrases,
+            other.case_sensitive,
+            other.patterns,
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.phrases, self.case_sensitive, self.patterns))
+
+    __setattr__ = refuse_set
+    __delattr__ = refuse_delete
+    __getstate__ = slot_state
+    __setstate__ = set_slot_state
+
+
+@dataclass(init=False, repr=False, eq=False, slots=True)
 class RulePacks:
+    """The shipped packs merged with the project's, ready for the checks."""
+
     cancer_types: dict[str, tuple[str, ...]]
     languages: frozenset[str]
     credentials: frozenset[str]
@@ -166,29 +289,119 @@ class RulePacks:
     boilerplate: PhraseSet
     sources: tuple[str, ...] = ()
 
+    def __init__(
+        self,
+        cancer_types: dict[str, tuple[str, ...]],
+        languages: frozenset[str],
+        credentials: frozenset[str],
+        placeholders: PhraseSet,
+        boilerplate: PhraseSet,
+        sources: tuple[str, ...] = (),
+    ) -> None:
+        _set = object.__setattr__
+        _set(self, "cancer_types", cancer_types)
+        _set(self, "languages", languages)
+        _set(self, "credentials", credentials)
+        _set(self, "placeholders", placeholders)
+        _set(self, "boilerplate", boilerplate)
+        _set(self, "sources", sources)
+
+    def __repr__(self) -> str:
+        return (
+            f"{type(self).__qualname__}("
+            f"cancer_types={self.cancer_types!r}, "
+            f"languages={self.languages!r}, "
+            f"credentials={self.credentials!r}, "
+            f"placeholders={self.placeholders!r}, "
+            f"boilerplate={self.boilerplate!r}, "
+            f"sources={self.sources!r})"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return (
+            self.cancer_types,
+            self.languages,
+            self.credentials,
+            self.placeholders,
+            self.boilerplate,
+            self.sources,
+        ) == (
+            other.cancer_types,
+            other.languages,
+            other.credentials,
+            other.placeholders,
+            other.boilerplate,
+            other.sources,
+        )
+
+    def __hash__(self) -> int:
+        return hash(
+            (
+                self.cancer_types,
+                self.languages,
+                self.credentials,
+                self.placeholders,
+                self.boilerplate,
+                self.sources,
+            )
+        )
+
+    __setattr__ = refuse_set
+    __delattr__ = refuse_delete
+    __getstate__ = slot_state
+    __setstate__ = set_slot_state
+
 
 def _compile_set(p: _Phrases, where: str, origins: list[tuple[str, int]]) -> PhraseSet:
-    """`origins[i]` is the pack file and index `p.patterns[i]` came from, for error messages."""
+    """`origins[i]` is the pack file and index `p.patterns[i]` came from, for error messages.
+
+    A project's pack is compiled here, so that a pattern the linear-time engine refuses is an
+    error at load naming its file and key. The shipped packs' patterns are known to compile
+    (tests/test_startup.py), and compiling them is about a twentieth of a one-page run that
+    seldom uses them: the checks run a combined screen first (checks/_phrases.py), and a
+    set's own matchers only where it hits. A set of shipped phrases alone is compiled on first
+    use, by `PhraseSet.finditer`.
+    """
+    phrases, case_sensitive, patterns = tuple(p.phrases), tuple(p.case_sensitive), tuple(p.patterns)
+    if all(source.startswith(SHIPPED) for source, _ in origins):
+        return PhraseSet(phrases, case_sensitive, patterns)
+    for i, pattern in enumerate(p.patterns):
+        try:
+            compile_pattern(pattern)
+        except UnsafePattern as exc:
+            source, index = origins[i]
+            raise PackError(f"{source}: `{where}.patterns[{index}]` `{pattern}`: {exc}") from None
+    return PhraseSet(
+        phrases, case_sensitive, patterns, _matchers(phrases, case_sensitive, patterns)
+    )
+
+
+# The name the shipped packs' sources start with (see `load_packs`).
+SHIPPED = "medlint.rules/"
+
+
+def _matchers(
+    phrases: tuple[str, ...], case_sensitive: tuple[str, ...], patterns: tuple[str, ...]
+) -> tuple[Matcher, ...]:
+    """A set's matchers: its phrases as one pattern, its case-sensitive ones as another, then
+    each of its patterns (already known to compile)."""
     compiled: list[Matcher] = []
-    if p.phrases:
-        alts = "|".join(re.escape(x) for x in sorted(set(p.phrases), key=len, reverse=True))
+    if phrases:
+        alts = "|".join(re.escape(x) for x in sorted(set(phrases), key=len, reverse=True))
         anycase = re.compile(rf"(?<!\w)(?:{alts})(?!\w)", re.IGNORECASE)
-        cores = {_ascii_core(x) for x in p.phrases}
+        cores = {_ascii_core(x) for x in phrases}
         if "" in cores:
             compiled.append(anycase)
         else:
             compiled.append(_Literals(anycase, tuple(sorted(cores)), fold=True))
-    if p.case_sensitive:
-        alts = "|".join(re.escape(x) for x in sorted(set(p.case_sensitive), key=len, reverse=True))
+    if case_sensitive:
+        alts = "|".join(re.escape(x) for x in sorted(set(case_sensitive), key=len, reverse=True))
         exact = re.compile(rf"(?<!\w)(?:{alts})(?!\w)")
-        compiled.append(_Literals(exact, tuple(sorted(set(p.case_sensitive))), fold=False))
-    for i, pattern in enumerate(p.patterns):
-        try:
-            compiled.append(compile_pattern(pattern))
-        except UnsafePattern as exc:
-            source, index = origins[i]
-            raise PackError(f"{source}: `{where}.patterns[{index}]` `{pattern}`: {exc}") from None
-    return PhraseSet(tuple(p.phrases), tuple(p.case_sensitive), tuple(p.patterns), tuple(compiled))
+        compiled.append(_Literals(exact, tuple(sorted(set(case_sensitive))), fold=False))
+    compiled += [compile_pattern(pattern) for pattern in patterns]
+    return tuple(compiled)
 
 
 def _load_yaml(text: str) -> object:
@@ -252,7 +465,7 @@ def load_packs(extra: list[Path] | tuple[Path, ...] = ()) -> RulePacks:
     """The shipped packs, then `extra` ones, merged and compiled."""
     files: list[tuple[str, str]] = []
     for name, text in _shipped():
-        files.append((f"medlint.rules/{name}", text))
+        files.append((f"{SHIPPED}{name}", text))
     for path in extra:
         try:
             files.append((str(path), path.read_text(encoding="utf-8")))

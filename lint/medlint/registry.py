@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, ClassVar, Literal
 
 from medlint.findings import Applicability, Edit, Finding, Fix, Severity, Span
+from medlint.records import refuse_delete, refuse_set, set_slot_state, slot_state
 
 if TYPE_CHECKING:
     from medlint.document import Document
@@ -26,15 +27,36 @@ FixAvailability = Literal["none", "safe", "unsafe", "sometimes"]
 REQUIRED_HEADINGS = ("What it does", "Why it matters", "Example", "Fix")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(init=False, repr=False, eq=False, slots=True)
 class NoOptions:
     """A rule's options are a frozen dataclass read from `[tool.medlint.rules.NAME]` by config's
     validator (kebab-case keys, unknown keys refused); a field's `metadata={"description": ...}`
     is shown by `medlint rule NAME`. This one has none.
     """
 
+    def __init__(
+        self,
+    ) -> None:
+        _set = object.__setattr__
 
-@dataclass(frozen=True, slots=True)
+    def __repr__(self) -> str:
+        return f"{type(self).__qualname__}()"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return True
+
+    def __hash__(self) -> int:
+        return hash(())
+
+    __setattr__ = refuse_set
+    __delattr__ = refuse_delete
+    __getstate__ = slot_state
+    __setstate__ = set_slot_state
+
+
+@dataclass(init=False, repr=False, eq=False, slots=True)
 class Context:
     """What a check may know besides the document: the run's settings and the rule packs."""
 
@@ -43,6 +65,46 @@ class Context:
     # Optional fields a team added to the frontmatter profile: (name, type) pairs.
     schema_extra: tuple[tuple[str, str], ...] = ()
     options: dict[str, object] = field(default_factory=dict)
+
+    def __init__(
+        self,
+        today: dt.date,
+        packs: RulePacks,
+        schema_extra: tuple[tuple[str, str], ...] = (),
+        options: dict[str, object] | None = None,
+    ) -> None:
+        _set = object.__setattr__
+        _set(self, "today", today)
+        _set(self, "packs", packs)
+        _set(self, "schema_extra", schema_extra)
+        _set(self, "options", {} if options is None else options)
+
+    def __repr__(self) -> str:
+        return (
+            f"{type(self).__qualname__}("
+            f"today={self.today!r}, "
+            f"packs={self.packs!r}, "
+            f"schema_extra={self.schema_extra!r}, "
+            f"options={self.options!r})"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return (self.today, self.packs, self.schema_extra, self.options) == (
+            other.today,
+            other.packs,
+            other.schema_extra,
+            other.options,
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.today, self.packs, self.schema_extra, self.options))
+
+    __setattr__ = refuse_set
+    __delattr__ = refuse_delete
+    __getstate__ = slot_state
+    __setstate__ = set_slot_state
 
 
 class Rule:

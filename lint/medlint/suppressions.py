@@ -14,9 +14,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from medlint.document import Document
 from medlint.findings import Finding, Span, fast_init
+from medlint.records import refuse_delete, refuse_set, set_slot_state, slot_state
 
 _DIRECTIVE = re.compile(
     # `(?<!\s)`: trailing space is only tried where a run of it starts; `(.*?)\s*$` re-read a
@@ -30,8 +32,10 @@ UNUSED_NAME = "unused-suppression"
 
 
 @fast_init
-@dataclass(frozen=True, slots=True)
+@dataclass(init=False, repr=False, eq=False, slots=True)
 class Suppression:
+    """One `medlint-disable...` comment: the rules and the lines it silences."""
+
     kind: str  # "next-line" | "file" | "range"
     rules: frozenset[str]  # canonical rule names; empty = all rules
     first_line: int  # lines covered, inclusive, 1-based
@@ -42,6 +46,41 @@ class Suppression:
         if self.rules and finding.rule not in self.rules:
             return False
         return self.first_line <= finding.span.line <= self.last_line
+
+    if TYPE_CHECKING:  # fast_init makes it: the parameters are the fields'
+
+        def __init__(
+            self, kind: str, rules: frozenset[str], first_line: int, last_line: int, span: Span
+        ) -> None: ...
+
+    def __repr__(self) -> str:
+        return (
+            f"{type(self).__qualname__}("
+            f"kind={self.kind!r}, "
+            f"rules={self.rules!r}, "
+            f"first_line={self.first_line!r}, "
+            f"last_line={self.last_line!r}, "
+            f"span={self.span!r})"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return (self.kind, self.rules, self.first_line, self.last_line, self.span) == (
+            other.kind,
+            other.rules,
+            other.first_line,
+            other.last_line,
+            other.span,
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.kind, self.rules, self.first_line, self.last_line, self.span))
+
+    __setattr__ = refuse_set
+    __delattr__ = refuse_delete
+    __getstate__ = slot_state
+    __setstate__ = set_slot_state
 
 
 def parse(doc: Document, canonical: Callable[[str], str | None]) -> list[Suppression]:

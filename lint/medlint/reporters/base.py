@@ -8,9 +8,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from medlint.findings import Applicability, Finding, Severity
+from medlint.records import refuse_delete, refuse_set, set_slot_state, slot_state
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(init=False, repr=False, eq=False, slots=True)
 class PageInfo:
     """Per-page facts the corpus reports show (review currency, source)."""
 
@@ -20,9 +21,55 @@ class PageInfo:
     last_reviewed: dt.date | None = None
     review_due: dt.date | None = None
 
+    def __init__(
+        self,
+        path: str,
+        title: str | None = None,
+        source: str | None = None,
+        last_reviewed: dt.date | None = None,
+        review_due: dt.date | None = None,
+    ) -> None:
+        _set = object.__setattr__
+        _set(self, "path", path)
+        _set(self, "title", title)
+        _set(self, "source", source)
+        _set(self, "last_reviewed", last_reviewed)
+        _set(self, "review_due", review_due)
 
-@dataclass(frozen=True, slots=True)
+    def __repr__(self) -> str:
+        return (
+            f"{type(self).__qualname__}("
+            f"path={self.path!r}, "
+            f"title={self.title!r}, "
+            f"source={self.source!r}, "
+            f"last_reviewed={self.last_reviewed!r}, "
+            f"review_due={self.review_due!r})"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return (self.path, self.title, self.source, self.last_reviewed, self.review_due) == (
+            other.path,
+            other.title,
+            other.source,
+            other.last_reviewed,
+            other.review_due,
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.path, self.title, self.source, self.last_reviewed, self.review_due))
+
+    __setattr__ = refuse_set
+    __delattr__ = refuse_delete
+    __getstate__ = slot_state
+    __setstate__ = set_slot_state
+
+
+@dataclass(init=False, repr=False, eq=False, slots=True)
 class Report:
+    """Everything a reporter shows about one run."""
+
     findings: tuple[Finding, ...]  # sorted by path, line, column, code
     files: int  # files checked
     version: str
@@ -61,3 +108,103 @@ class Report:
             1 for f in self.findings if f.fix and f.fix.applicability is Applicability.UNSAFE
         )
         return safe, unsafe
+
+    def __init__(
+        self,
+        findings: tuple[Finding, ...],
+        files: int,
+        version: str,
+        today: dt.date,
+        statistics: bool = False,
+        unchecked_links: int = 0,
+        unchecked_reason: str | None = None,
+        pages: Sequence[PageInfo] = (),
+        rule_meta: Mapping[str, tuple[str, str, str, str]] | None = None,
+        fail_on: Severity = Severity.ERROR,
+        targets: tuple[str, ...] = (),
+        link_base: str = "",
+    ) -> None:
+        _set = object.__setattr__
+        _set(self, "findings", findings)
+        _set(self, "files", files)
+        _set(self, "version", version)
+        _set(self, "today", today)
+        _set(self, "statistics", statistics)
+        _set(self, "unchecked_links", unchecked_links)
+        _set(self, "unchecked_reason", unchecked_reason)
+        _set(self, "pages", pages)
+        _set(self, "rule_meta", {} if rule_meta is None else rule_meta)
+        _set(self, "fail_on", fail_on)
+        _set(self, "targets", targets)
+        _set(self, "link_base", link_base)
+
+    def __repr__(self) -> str:
+        return (
+            f"{type(self).__qualname__}("
+            f"findings={self.findings!r}, "
+            f"files={self.files!r}, "
+            f"version={self.version!r}, "
+            f"today={self.today!r}, "
+            f"statistics={self.statistics!r}, "
+            f"unchecked_links={self.unchecked_links!r}, "
+            f"unchecked_reason={self.unchecked_reason!r}, "
+            f"pages={self.pages!r}, "
+            f"rule_meta={self.rule_meta!r}, "
+            f"fail_on={self.fail_on!r}, "
+            f"targets={self.targets!r}, "
+            f"link_base={self.link_base!r})"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return (
+            self.findings,
+            self.files,
+            self.version,
+            self.today,
+            self.statistics,
+            self.unchecked_links,
+            self.unchecked_reason,
+            self.pages,
+            self.rule_meta,
+            self.fail_on,
+            self.targets,
+            self.link_base,
+        ) == (
+            other.findings,
+            other.files,
+            other.version,
+            other.today,
+            other.statistics,
+            other.unchecked_links,
+            other.unchecked_reason,
+            other.pages,
+            other.rule_meta,
+            other.fail_on,
+            other.targets,
+            other.link_base,
+        )
+
+    def __hash__(self) -> int:
+        return hash(
+            (
+                self.findings,
+                self.files,
+                self.version,
+                self.today,
+                self.statistics,
+                self.unchecked_links,
+                self.unchecked_reason,
+                self.pages,
+                self.rule_meta,
+                self.fail_on,
+                self.targets,
+                self.link_base,
+            )
+        )
+
+    __setattr__ = refuse_set
+    __delattr__ = refuse_delete
+    __getstate__ = slot_state
+    __setstate__ = set_slot_state
