@@ -235,7 +235,7 @@ def _forked(
 ) -> Iterator[R]:
     """`map_unordered` over forked workers that talk to this process through plain pipes.
 
-    multiprocessing.Pool cost the main process about a fifth of its CPU in a 10,000-page run:
+    multiprocessing.Pool cost the main process about a tenth of its CPU in a 10,000-page run:
     its worker-handler thread wakes on every result that arrives (the result queue is among the
     things it waits on) and rebuilds a selector each time, and a second thread unpickles results
     while a third pickles tasks, all contending for the interpreter lock with the link phase.
@@ -272,7 +272,7 @@ def _forked(
                     for fd, (_, other_task) in children.items():
                         os.close(fd)
                         os.close(other_task)
-                    _serve(func, items, settings, bounds, task_r, result_w, pickle.dumps)
+                    _serve(func, items, settings, bounds, task_r, result_w)
                     status = 0
                 finally:
                     os._exit(status)
@@ -384,15 +384,16 @@ def _serve(
     bounds: list[tuple[int, int]],
     tasks: int,
     results: int,
-    dumps: Callable[[object], bytes],
 ) -> None:
     """A forked worker's loop: answer each chunk number read from `tasks` until it closes."""
+    import pickle  # already loaded by the parent that forked this worker
+
     with os.fdopen(tasks, "rb") as incoming:
         while (raw := incoming.read(_TASK.size)) and len(raw) == _TASK.size:
             (number,) = _TASK.unpack(raw)
             start, end = bounds[number]
             try:
-                body = dumps([func(items[i], settings) for i in range(start, end)])
+                body = pickle.dumps([func(items[i], settings) for i in range(start, end)])
                 kind = b"R"
             except BaseException:  # anything: the parent must hear of it, not wait forever
                 import traceback

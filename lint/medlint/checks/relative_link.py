@@ -279,7 +279,7 @@ def _join(folder: str, path: str) -> str:
     """`os.path.join(folder, path)` for an absolute folder and a relative path, as a string
     concatenation (the link phase joins every link of a run; join's generality cost a tenth of
     it)."""
-    if os.sep != "/" or not path or path.startswith("/"):
+    if not _POSIX or not path or path.startswith("/"):
         return os.path.join(folder, path)
     return folder + path if folder.endswith("/") else folder + "/" + path
 
@@ -401,10 +401,10 @@ class RunLinks:
         self.rule = rule
         self.files = LocalFiles()
         # Pages of the run not arrived yet, as keys of `known_anchors`. A page's key is the
-        # absolute path the run already holds whenever the two are equal (nearly always), so
-        # that the set and `known_anchors` add no string of their own for 100,000 pages; the
-        # few pages whose key differs (a working folder reached through a symlink, a display
-        # path with `..`) are remembered here.
+        # absolute path the run already holds whenever the two are equal (discovery spells
+        # paths as `key` normalises them), so that the set and `known_anchors` add no string
+        # of their own for 100,000 pages; a page whose key differs all the same is remembered
+        # here with its key.
         self._waiting: set[str] = set()
         self._odd: dict[str, str] = {}
         for display, fspath in pages:
@@ -419,7 +419,7 @@ class RunLinks:
         the working folder, no `.` or `..` parts, no doubled `/`) is joined as it is: what
         normpath would give, at a fraction of its cost, twice a page."""
         if (
-            os.sep == "/"
+            _POSIX
             and display
             and not display.startswith(("/", "./", "../"))
             and not display.endswith(("/", "/.", "/.."))
