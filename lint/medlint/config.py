@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, NamedTuple, TypeVar
 
-from medlint.records import refuse_delete, refuse_set, set_slot_state, slot_state
+from medlint.records import record
 
 T = TypeVar("T")
 
@@ -519,6 +519,7 @@ def describe_error(problems: list[Problem], where: str, prefix: str) -> str:
 # The tables.
 
 
+@record(frozen=True)
 @dataclass(init=False, repr=False, eq=False, slots=True)
 class SchemaConfig:
     """`[schema]`: what a team adds to the frontmatter profile."""
@@ -536,23 +537,8 @@ class SchemaConfig:
         _set = object.__setattr__
         _set(self, "extra_fields", {} if extra_fields is None else extra_fields)
 
-    def __repr__(self) -> str:
-        return f"{type(self).__qualname__}(extra_fields={self.extra_fields!r})"
 
-    def __eq__(self, other: object) -> bool:
-        if other.__class__ is not self.__class__:
-            return NotImplemented
-        return (self.extra_fields,) == (other.extra_fields,)
-
-    def __hash__(self) -> int:
-        return hash((self.extra_fields,))
-
-    __setattr__ = refuse_set
-    __delattr__ = refuse_delete
-    __getstate__ = slot_state
-    __setstate__ = set_slot_state
-
-
+@record(frozen=True)
 @dataclass(init=False, repr=False, eq=False, slots=True)
 class LinksConfig:
     """`[links]`: how remote links are checked (limits, retries, what is never fetched)."""
@@ -593,70 +579,8 @@ class LinksConfig:
         _set(self, "allow_private", [] if allow_private is None else allow_private)
         _set(self, "use_env_proxy", use_env_proxy)
 
-    def __repr__(self) -> str:
-        return (
-            f"{type(self).__qualname__}("
-            f"timeout={self.timeout!r}, "
-            f"max_concurrency={self.max_concurrency!r}, "
-            f"per_host={self.per_host!r}, "
-            f"host_spacing={self.host_spacing!r}, "
-            f"retries={self.retries!r}, "
-            f"max_redirects={self.max_redirects!r}, "
-            f"cache_ttl={self.cache_ttl!r}, "
-            f"exclude={self.exclude!r}, "
-            f"allow_private={self.allow_private!r}, "
-            f"use_env_proxy={self.use_env_proxy!r})"
-        )
 
-    def __eq__(self, other: object) -> bool:
-        if other.__class__ is not self.__class__:
-            return NotImplemented
-        return (
-            self.timeout,
-            self.max_concurrency,
-            self.per_host,
-            self.host_spacing,
-            self.retries,
-            self.max_redirects,
-            self.cache_ttl,
-            self.exclude,
-            self.allow_private,
-            self.use_env_proxy,
-        ) == (
-            other.timeout,
-            other.max_concurrency,
-            other.per_host,
-            other.host_spacing,
-            other.retries,
-            other.max_redirects,
-            other.cache_ttl,
-            other.exclude,
-            other.allow_private,
-            other.use_env_proxy,
-        )
-
-    def __hash__(self) -> int:
-        return hash(
-            (
-                self.timeout,
-                self.max_concurrency,
-                self.per_host,
-                self.host_spacing,
-                self.retries,
-                self.max_redirects,
-                self.cache_ttl,
-                self.exclude,
-                self.allow_private,
-                self.use_env_proxy,
-            )
-        )
-
-    __setattr__ = refuse_set
-    __delattr__ = refuse_delete
-    __getstate__ = slot_state
-    __setstate__ = set_slot_state
-
-
+@record(frozen=True)
 @dataclass(init=False, repr=False, eq=False, slots=True)
 class Config:
     """The whole `medlint.toml` (or `[tool.medlint]`) table, as read and validated."""
@@ -730,93 +654,6 @@ class Config:
         _set(self, "rules", {} if rules is None else rules)
         _set(self, "schema", SchemaConfig() if schema is None else schema)
         _set(self, "links", LinksConfig() if links is None else links)
-
-    def __repr__(self) -> str:
-        return (
-            f"{type(self).__qualname__}("
-            f"select={self.select!r}, "
-            f"extend_select={self.extend_select!r}, "
-            f"ignore={self.ignore!r}, "
-            f"exclude={self.exclude!r}, "
-            f"extend_exclude={self.extend_exclude!r}, "
-            f"per_file_ignores={self.per_file_ignores!r}, "
-            f"respect_gitignore={self.respect_gitignore!r}, "
-            f"fail_on={self.fail_on!r}, "
-            f"today={self.today!r}, "
-            f"offline={self.offline!r}, "
-            f"cache_dir={self.cache_dir!r}, "
-            f"rule_packs={self.rule_packs!r}, "
-            f"max_file_size={self.max_file_size!r}, "
-            f"rules={self.rules!r}, "
-            f"schema={self.schema!r}, "
-            f"links={self.links!r})"
-        )
-
-    def __eq__(self, other: object) -> bool:
-        if other.__class__ is not self.__class__:
-            return NotImplemented
-        return (
-            self.select,
-            self.extend_select,
-            self.ignore,
-            self.exclude,
-            self.extend_exclude,
-            self.per_file_ignores,
-            self.respect_gitignore,
-            self.fail_on,
-            self.today,
-            self.offline,
-            self.cache_dir,
-            self.rule_packs,
-            self.max_file_size,
-            self.rules,
-            self.schema,
-            self.links,
-        ) == (
-            other.select,
-            other.extend_select,
-            other.ignore,
-            other.exclude,
-            other.extend_exclude,
-            other.per_file_ignores,
-            other.respect_gitignore,
-            other.fail_on,
-            other.today,
-            other.offline,
-            other.cache_dir,
-            other.rule_packs,
-            other.max_file_size,
-            other.rules,
-            other.schema,
-            other.links,
-        )
-
-    def __hash__(self) -> int:
-        return hash(
-            (
-                self.select,
-                self.extend_select,
-                self.ignore,
-                self.exclude,
-                self.extend_exclude,
-                self.per_file_ignores,
-                self.respect_gitignore,
-                self.fail_on,
-                self.today,
-                self.offline,
-                self.cache_dir,
-                self.rule_packs,
-                self.max_file_size,
-                self.rules,
-                self.schema,
-                self.links,
-            )
-        )
-
-    __setattr__ = refuse_set
-    __delattr__ = refuse_delete
-    __getstate__ = slot_state
-    __setstate__ = set_slot_state
 
 
 class LoadedConfig(NamedTuple):

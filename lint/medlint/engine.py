@@ -21,7 +21,7 @@ from medlint.document import Document
 from medlint.findings import Finding, Severity, Span
 from medlint.markdown import Link
 from medlint.packs import PackError, load_packs
-from medlint.records import refuse_delete, refuse_set, set_slot_state, slot_state
+from medlint.records import record
 from medlint.registry import Context, Rule, all_rules, lookup
 from medlint.text import DecodeFailure, decode
 
@@ -34,6 +34,7 @@ UNREADABLE = ("ML010", "unreadable-file")
 INTERNAL = ("ML099", "internal-error")
 
 
+@record(frozen=True)
 @dataclass(init=False, repr=False, eq=False, slots=True)
 class Settings:
     """The configured rules and what they need, built once for a run."""
@@ -77,58 +78,8 @@ class Settings:
         _set(self, "fail_on", fail_on)
         _set(self, "link_cache", link_cache)
 
-    def __repr__(self) -> str:
-        return (
-            f"{type(self).__qualname__}("
-            f"rules={self.rules!r}, "
-            f"ctx={self.ctx!r}, "
-            f"selected={self.selected!r}, "
-            f"per_file_ignores={self.per_file_ignores!r}, "
-            f"max_file_size={self.max_file_size!r}, "
-            f"fail_on={self.fail_on!r}, "
-            f"link_cache={self.link_cache!r})"
-        )
 
-    def __eq__(self, other: object) -> bool:
-        if other.__class__ is not self.__class__:
-            return NotImplemented
-        return (
-            self.rules,
-            self.ctx,
-            self.selected,
-            self.per_file_ignores,
-            self.max_file_size,
-            self.fail_on,
-            self.link_cache,
-        ) == (
-            other.rules,
-            other.ctx,
-            other.selected,
-            other.per_file_ignores,
-            other.max_file_size,
-            other.fail_on,
-            other.link_cache,
-        )
-
-    def __hash__(self) -> int:
-        return hash(
-            (
-                self.rules,
-                self.ctx,
-                self.selected,
-                self.per_file_ignores,
-                self.max_file_size,
-                self.fail_on,
-                self.link_cache,
-            )
-        )
-
-    __setattr__ = refuse_set
-    __delattr__ = refuse_delete
-    __getstate__ = slot_state
-    __setstate__ = set_slot_state
-
-
+@record(frozen=False)
 @dataclass(init=False, repr=False, eq=False, slots=True)
 class FileResult:
     """What one file contributes to a run."""
@@ -158,39 +109,6 @@ class FileResult:
         self.url = url
         self.suppressions = [] if suppressions is None else suppressions
         self.document = document
-
-    def __repr__(self) -> str:
-        return (
-            f"{type(self).__qualname__}("
-            f"path={self.path!r}, "
-            f"findings={self.findings!r}, "
-            f"links={self.links!r}, "
-            f"anchors={self.anchors!r}, "
-            f"url={self.url!r}, "
-            f"suppressions={self.suppressions!r}, "
-            f"document={self.document!r})"
-        )
-
-    def __eq__(self, other: object) -> bool:
-        if other.__class__ is not self.__class__:
-            return NotImplemented
-        return (
-            self.path,
-            self.findings,
-            self.links,
-            self.anchors,
-            self.url,
-            self.suppressions,
-            self.document,
-        ) == (
-            other.path,
-            other.findings,
-            other.links,
-            other.anchors,
-            other.url,
-            other.suppressions,
-            other.document,
-        )
 
     __hash__ = None  # type: ignore[assignment]  # mutable, as @dataclass leaves it
 

@@ -12,7 +12,7 @@ import enum
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TypeVar
 
-from medlint.records import refuse_delete, refuse_set, set_slot_state, slot_state
+from medlint.records import record
 
 T = TypeVar("T")
 
@@ -85,6 +85,7 @@ class Applicability(enum.Enum):
 
 
 @fast_init
+@record(frozen=True)
 @dataclass(init=False, repr=False, eq=False, slots=True, kw_only=True)
 class Span:
     """A range of the decoded text (BOM excluded).
@@ -107,39 +108,9 @@ class Span:
             self, *, start: int, end: int, line: int, column: int, end_line: int, end_column: int
         ) -> None: ...
 
-    def __repr__(self) -> str:
-        return (
-            f"{type(self).__qualname__}("
-            f"start={self.start!r}, "
-            f"end={self.end!r}, "
-            f"line={self.line!r}, "
-            f"column={self.column!r}, "
-            f"end_line={self.end_line!r}, "
-            f"end_column={self.end_column!r})"
-        )
-
-    def __eq__(self, other: object) -> bool:
-        if other.__class__ is not self.__class__:
-            return NotImplemented
-        return (self.start, self.end, self.line, self.column, self.end_line, self.end_column) == (
-            other.start,
-            other.end,
-            other.line,
-            other.column,
-            other.end_line,
-            other.end_column,
-        )
-
-    def __hash__(self) -> int:
-        return hash((self.start, self.end, self.line, self.column, self.end_line, self.end_column))
-
-    __setattr__ = refuse_set
-    __delattr__ = refuse_delete
-    __getstate__ = slot_state
-    __setstate__ = set_slot_state
-
 
 @fast_init
+@record(frozen=True)
 @dataclass(init=False, repr=False, eq=False, slots=True, kw_only=True)
 class Edit:
     """Replace text[start:end] with `replacement` (character offsets into the decoded text)."""
@@ -152,33 +123,9 @@ class Edit:
 
         def __init__(self, *, start: int, end: int, replacement: str) -> None: ...
 
-    def __repr__(self) -> str:
-        return (
-            f"{type(self).__qualname__}("
-            f"start={self.start!r}, "
-            f"end={self.end!r}, "
-            f"replacement={self.replacement!r})"
-        )
-
-    def __eq__(self, other: object) -> bool:
-        if other.__class__ is not self.__class__:
-            return NotImplemented
-        return (self.start, self.end, self.replacement) == (
-            other.start,
-            other.end,
-            other.replacement,
-        )
-
-    def __hash__(self) -> int:
-        return hash((self.start, self.end, self.replacement))
-
-    __setattr__ = refuse_set
-    __delattr__ = refuse_delete
-    __getstate__ = slot_state
-    __setstate__ = set_slot_state
-
 
 @fast_init
+@record(frozen=True)
 @dataclass(init=False, repr=False, eq=False, slots=True, kw_only=True)
 class Fix:
     """The edits that repair one finding; `applicability` says if `fix` applies them unasked."""
@@ -205,33 +152,9 @@ class Fix:
             applicability: Applicability = Applicability.SAFE,
         ) -> None: ...
 
-    def __repr__(self) -> str:
-        return (
-            f"{type(self).__qualname__}("
-            f"title={self.title!r}, "
-            f"edits={self.edits!r}, "
-            f"applicability={self.applicability!r})"
-        )
-
-    def __eq__(self, other: object) -> bool:
-        if other.__class__ is not self.__class__:
-            return NotImplemented
-        return (self.title, self.edits, self.applicability) == (
-            other.title,
-            other.edits,
-            other.applicability,
-        )
-
-    def __hash__(self) -> int:
-        return hash((self.title, self.edits, self.applicability))
-
-    __setattr__ = refuse_set
-    __delattr__ = refuse_delete
-    __getstate__ = slot_state
-    __setstate__ = set_slot_state
-
 
 @fast_init
+@record(frozen=True)
 @dataclass(init=False, repr=False, eq=False, slots=True, kw_only=True)
 class Finding:
     """One problem at one place. `path` is the path as the user named it."""
@@ -266,59 +189,3 @@ class Finding:
             help: str | None = None,
             data: tuple[tuple[str, str], ...] = (),
         ) -> None: ...
-
-    def __repr__(self) -> str:
-        return (
-            f"{type(self).__qualname__}("
-            f"path={self.path!r}, "
-            f"code={self.code!r}, "
-            f"rule={self.rule!r}, "
-            f"severity={self.severity!r}, "
-            f"span={self.span!r}, "
-            f"message={self.message!r}, "
-            f"fix={self.fix!r}, "
-            f"help={self.help!r}, "
-            f"data={self.data!r})"
-        )
-
-    def __eq__(self, other: object) -> bool:
-        if other.__class__ is not self.__class__:
-            return NotImplemented
-        return (
-            self.path,
-            self.code,
-            self.rule,
-            self.severity,
-            self.span,
-            self.message,
-            self.fix,
-            self.help,
-        ) == (
-            other.path,
-            other.code,
-            other.rule,
-            other.severity,
-            other.span,
-            other.message,
-            other.fix,
-            other.help,
-        )
-
-    def __hash__(self) -> int:
-        return hash(
-            (
-                self.path,
-                self.code,
-                self.rule,
-                self.severity,
-                self.span,
-                self.message,
-                self.fix,
-                self.help,
-            )
-        )
-
-    __setattr__ = refuse_set
-    __delattr__ = refuse_delete
-    __getstate__ = slot_state
-    __setstate__ = set_slot_state

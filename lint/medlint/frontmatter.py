@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from medlint.findings import fast_init
-from medlint.records import refuse_delete, refuse_set, set_slot_state, slot_state
+from medlint.records import record
 
 try:  # The C loader is about 10x faster; fall back quietly where libyaml is missing.
     from yaml import CSafeLoader as _Loader
@@ -51,6 +51,7 @@ _CORE_TAGS = {
 
 
 @fast_init
+@record(frozen=True)
 @dataclass(init=False, repr=False, eq=False, slots=True)
 class Located:
     """Where a key and its value stand, as character offsets into the document text."""
@@ -66,35 +67,9 @@ class Located:
             self, key_start: int, key_end: int, value_start: int, value_end: int
         ) -> None: ...
 
-    def __repr__(self) -> str:
-        return (
-            f"{type(self).__qualname__}("
-            f"key_start={self.key_start!r}, "
-            f"key_end={self.key_end!r}, "
-            f"value_start={self.value_start!r}, "
-            f"value_end={self.value_end!r})"
-        )
-
-    def __eq__(self, other: object) -> bool:
-        if other.__class__ is not self.__class__:
-            return NotImplemented
-        return (self.key_start, self.key_end, self.value_start, self.value_end) == (
-            other.key_start,
-            other.key_end,
-            other.value_start,
-            other.value_end,
-        )
-
-    def __hash__(self) -> int:
-        return hash((self.key_start, self.key_end, self.value_start, self.value_end))
-
-    __setattr__ = refuse_set
-    __delattr__ = refuse_delete
-    __getstate__ = slot_state
-    __setstate__ = set_slot_state
-
 
 @fast_init
+@record(frozen=True)
 @dataclass(init=False, repr=False, eq=False, slots=True)
 class Problem:
     """A reason the block is not usable YAML, at offsets into the document text."""
@@ -107,28 +82,8 @@ class Problem:
 
         def __init__(self, message: str, start: int, end: int) -> None: ...
 
-    def __repr__(self) -> str:
-        return (
-            f"{type(self).__qualname__}("
-            f"message={self.message!r}, "
-            f"start={self.start!r}, "
-            f"end={self.end!r})"
-        )
 
-    def __eq__(self, other: object) -> bool:
-        if other.__class__ is not self.__class__:
-            return NotImplemented
-        return (self.message, self.start, self.end) == (other.message, other.start, other.end)
-
-    def __hash__(self) -> int:
-        return hash((self.message, self.start, self.end))
-
-    __setattr__ = refuse_set
-    __delattr__ = refuse_delete
-    __getstate__ = slot_state
-    __setstate__ = set_slot_state
-
-
+@record(frozen=False)
 @dataclass(init=False, repr=False, eq=False, slots=True)
 class Frontmatter:
     """The block between the opening `---` and the closing `---` (or `...`)."""
@@ -166,42 +121,6 @@ class Frontmatter:
         self.data = data
         self.positions = {} if positions is None else positions
         self.problems = [] if problems is None else problems
-
-    def __repr__(self) -> str:
-        return (
-            f"{type(self).__qualname__}("
-            f"start={self.start!r}, "
-            f"content_start={self.content_start!r}, "
-            f"content_end={self.content_end!r}, "
-            f"end={self.end!r}, "
-            f"closed={self.closed!r}, "
-            f"data={self.data!r}, "
-            f"positions={self.positions!r}, "
-            f"problems={self.problems!r})"
-        )
-
-    def __eq__(self, other: object) -> bool:
-        if other.__class__ is not self.__class__:
-            return NotImplemented
-        return (
-            self.start,
-            self.content_start,
-            self.content_end,
-            self.end,
-            self.closed,
-            self.data,
-            self.positions,
-            self.problems,
-        ) == (
-            other.start,
-            other.content_start,
-            other.content_end,
-            other.end,
-            other.closed,
-            other.data,
-            other.positions,
-            other.problems,
-        )
 
     __hash__ = None  # type: ignore[assignment]  # mutable, as @dataclass leaves it
 

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import pyromark
 
 from medlint.findings import fast_init
-from medlint.records import refuse_delete, refuse_set, set_slot_state, slot_state
+from medlint.records import record
 from medlint.text import ByteToChar
 
 _OPTIONS = (
@@ -60,6 +60,7 @@ _START = attrgetter("start")
 
 
 @fast_init
+@record(frozen=True)
 @dataclass(init=False, repr=False, eq=False, slots=True)
 class Link:
     """A link as written: `target` exactly as in the source, at [start, end) of the document."""
@@ -76,37 +77,9 @@ class Link:
             self, kind: LinkKind, target: str, start: int, end: int, exact: bool
         ) -> None: ...
 
-    def __repr__(self) -> str:
-        return (
-            f"{type(self).__qualname__}("
-            f"kind={self.kind!r}, "
-            f"target={self.target!r}, "
-            f"start={self.start!r}, "
-            f"end={self.end!r}, "
-            f"exact={self.exact!r})"
-        )
-
-    def __eq__(self, other: object) -> bool:
-        if other.__class__ is not self.__class__:
-            return NotImplemented
-        return (self.kind, self.target, self.start, self.end, self.exact) == (
-            other.kind,
-            other.target,
-            other.start,
-            other.end,
-            other.exact,
-        )
-
-    def __hash__(self) -> int:
-        return hash((self.kind, self.target, self.start, self.end, self.exact))
-
-    __setattr__ = refuse_set
-    __delattr__ = refuse_delete
-    __getstate__ = slot_state
-    __setstate__ = set_slot_state
-
 
 @fast_init
+@record(frozen=True)
 @dataclass(init=False, repr=False, eq=False, slots=True)
 class Heading:
     """A heading: its level, text, anchor slug and where it stands."""
@@ -121,37 +94,9 @@ class Heading:
 
         def __init__(self, level: int, text: str, slug: str, start: int, end: int) -> None: ...
 
-    def __repr__(self) -> str:
-        return (
-            f"{type(self).__qualname__}("
-            f"level={self.level!r}, "
-            f"text={self.text!r}, "
-            f"slug={self.slug!r}, "
-            f"start={self.start!r}, "
-            f"end={self.end!r})"
-        )
-
-    def __eq__(self, other: object) -> bool:
-        if other.__class__ is not self.__class__:
-            return NotImplemented
-        return (self.level, self.text, self.slug, self.start, self.end) == (
-            other.level,
-            other.text,
-            other.slug,
-            other.start,
-            other.end,
-        )
-
-    def __hash__(self) -> int:
-        return hash((self.level, self.text, self.slug, self.start, self.end))
-
-    __setattr__ = refuse_set
-    __delattr__ = refuse_delete
-    __getstate__ = slot_state
-    __setstate__ = set_slot_state
-
 
 @fast_init
+@record(frozen=True)
 @dataclass(init=False, repr=False, eq=False, slots=True)
 class Comment:
     """An HTML comment outside code: where suppressions live."""
@@ -164,25 +109,8 @@ class Comment:
 
         def __init__(self, body: str, start: int, end: int) -> None: ...
 
-    def __repr__(self) -> str:
-        return (
-            f"{type(self).__qualname__}(body={self.body!r}, start={self.start!r}, end={self.end!r})"
-        )
 
-    def __eq__(self, other: object) -> bool:
-        if other.__class__ is not self.__class__:
-            return NotImplemented
-        return (self.body, self.start, self.end) == (other.body, other.start, other.end)
-
-    def __hash__(self) -> int:
-        return hash((self.body, self.start, self.end))
-
-    __setattr__ = refuse_set
-    __delattr__ = refuse_delete
-    __getstate__ = slot_state
-    __setstate__ = set_slot_state
-
-
+@record(frozen=False)
 @dataclass(init=False, repr=False, eq=False, slots=True)
 class ParsedBody:
     """What the checks read from a page's Markdown body, gathered in one pass."""
@@ -206,27 +134,6 @@ class ParsedBody:
         self.anchors = set() if anchors is None else anchors
         self.code = [] if code is None else code
         self.comments = [] if comments is None else comments
-
-    def __repr__(self) -> str:
-        return (
-            f"{type(self).__qualname__}("
-            f"links={self.links!r}, "
-            f"headings={self.headings!r}, "
-            f"anchors={self.anchors!r}, "
-            f"code={self.code!r}, "
-            f"comments={self.comments!r})"
-        )
-
-    def __eq__(self, other: object) -> bool:
-        if other.__class__ is not self.__class__:
-            return NotImplemented
-        return (self.links, self.headings, self.anchors, self.code, self.comments) == (
-            other.links,
-            other.headings,
-            other.anchors,
-            other.code,
-            other.comments,
-        )
 
     __hash__ = None  # type: ignore[assignment]  # mutable, as @dataclass leaves it
 

@@ -20,7 +20,7 @@ from medlint.config import Invalid, parse_table
 
 # The frontmatter's safety scan, shared rather than written twice.
 from medlint.frontmatter import _nesting_problem
-from medlint.records import refuse_delete, refuse_set, set_slot_state, slot_state
+from medlint.records import record
 from medlint.safe_regex import Matcher, UnsafePattern, compile_pattern
 
 try:
@@ -36,6 +36,7 @@ class PackError(Exception):
 # A pack file's tables, read by config's validator: keys in kebab-case (`case-sensitive`), an
 # unknown key or a wrong type is an error naming the key. Not frozen: `load_packs` merges the
 # files into one of them.
+@record(frozen=False)
 @dataclass(init=False, repr=False, eq=False, slots=True)
 class _Phrases:
     """A pack file's phrase table (placeholders or boilerplate), as written."""
@@ -54,26 +55,10 @@ class _Phrases:
         self.case_sensitive = [] if case_sensitive is None else case_sensitive
         self.patterns = [] if patterns is None else patterns
 
-    def __repr__(self) -> str:
-        return (
-            f"{type(self).__qualname__}("
-            f"phrases={self.phrases!r}, "
-            f"case_sensitive={self.case_sensitive!r}, "
-            f"patterns={self.patterns!r})"
-        )
-
-    def __eq__(self, other: object) -> bool:
-        if other.__class__ is not self.__class__:
-            return NotImplemented
-        return (self.phrases, self.case_sensitive, self.patterns) == (
-            other.phrases,
-            other.case_sensitive,
-            other.patterns,
-        )
-
     __hash__ = None  # type: ignore[assignment]  # mutable, as @dataclass leaves it
 
 
+@record(frozen=False)
 @dataclass(init=False, repr=False, eq=False, slots=True)
 class _PackFile:
     """One rule pack file's tables, as written."""
@@ -97,33 +82,6 @@ class _PackFile:
         self.credentials = [] if credentials is None else credentials
         self.placeholders = _Phrases() if placeholders is None else placeholders
         self.boilerplate = _Phrases() if boilerplate is None else boilerplate
-
-    def __repr__(self) -> str:
-        return (
-            f"{type(self).__qualname__}("
-            f"cancer_types={self.cancer_types!r}, "
-            f"languages={self.languages!r}, "
-            f"credentials={self.credentials!r}, "
-            f"placeholders={self.placeholders!r}, "
-            f"boilerplate={self.boilerplate!r})"
-        )
-
-    def __eq__(self, other: object) -> bool:
-        if other.__class__ is not self.__class__:
-            return NotImplemented
-        return (
-            self.cancer_types,
-            self.languages,
-            self.credentials,
-            self.placeholders,
-            self.boilerplate,
-        ) == (
-            other.cancer_types,
-            other.languages,
-            other.credentials,
-            other.placeholders,
-            other.boilerplate,
-        )
 
     __hash__ = None  # type: ignore[assignment]  # mutable, as @dataclass leaves it
 
@@ -205,6 +163,7 @@ def _first_match(pattern: Matcher, text: str) -> int | None:
     return first
 
 
+@record(frozen=True)
 @dataclass(init=False, repr=False, eq=False, slots=True)
 class PhraseSet:
     """Literal phrases and patterns compiled into one matcher each."""
@@ -251,33 +210,8 @@ class PhraseSet:
         _set(self, "patterns", patterns)
         _set(self, "compiled", compiled)
 
-    def __repr__(self) -> str:
-        return (
-            f"{type(self).__qualname__}("
-            f"phrases={self.phrases!r}, "
-            f"case_sensitive={self.case_sensitive!r}, "
-            f"patterns={self.patterns!r}, "
-            f"compiled={self.compiled!r})"
-        )
 
-    def __eq__(self, other: object) -> bool:
-        if other.__class__ is not self.__class__:
-            return NotImplemented
-        return (self.phrases, self.case_sensitive, self.patterns) == (
-            other.phrases,
-            other.case_sensitive,
-            other.patterns,
-        )
-
-    def __hash__(self) -> int:
-        return hash((self.phrases, self.case_sensitive, self.patterns))
-
-    __setattr__ = refuse_set
-    __delattr__ = refuse_delete
-    __getstate__ = slot_state
-    __setstate__ = set_slot_state
-
-
+@record(frozen=True)
 @dataclass(init=False, repr=False, eq=False, slots=True)
 class RulePacks:
     """The shipped packs merged with the project's, ready for the checks."""
@@ -305,53 +239,6 @@ class RulePacks:
         _set(self, "placeholders", placeholders)
         _set(self, "boilerplate", boilerplate)
         _set(self, "sources", sources)
-
-    def __repr__(self) -> str:
-        return (
-            f"{type(self).__qualname__}("
-            f"cancer_types={self.cancer_types!r}, "
-            f"languages={self.languages!r}, "
-            f"credentials={self.credentials!r}, "
-            f"placeholders={self.placeholders!r}, "
-            f"boilerplate={self.boilerplate!r}, "
-            f"sources={self.sources!r})"
-        )
-
-    def __eq__(self, other: object) -> bool:
-        if other.__class__ is not self.__class__:
-            return NotImplemented
-        return (
-            self.cancer_types,
-            self.languages,
-            self.credentials,
-            self.placeholders,
-            self.boilerplate,
-            self.sources,
-        ) == (
-            other.cancer_types,
-            other.languages,
-            other.credentials,
-            other.placeholders,
-            other.boilerplate,
-            other.sources,
-        )
-
-    def __hash__(self) -> int:
-        return hash(
-            (
-                self.cancer_types,
-                self.languages,
-                self.credentials,
-                self.placeholders,
-                self.boilerplate,
-                self.sources,
-            )
-        )
-
-    __setattr__ = refuse_set
-    __delattr__ = refuse_delete
-    __getstate__ = slot_state
-    __setstate__ = set_slot_state
 
 
 def _compile_set(p: _Phrases, where: str, origins: list[tuple[str, int]]) -> PhraseSet:

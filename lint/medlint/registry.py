@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, ClassVar, Literal
 
 from medlint.findings import Applicability, Edit, Finding, Fix, Severity, Span
-from medlint.records import refuse_delete, refuse_set, set_slot_state, slot_state
+from medlint.records import record
 
 if TYPE_CHECKING:
     from medlint.document import Document
@@ -27,6 +27,7 @@ FixAvailability = Literal["none", "safe", "unsafe", "sometimes"]
 REQUIRED_HEADINGS = ("What it does", "Why it matters", "Example", "Fix")
 
 
+@record(frozen=True)
 @dataclass(init=False, repr=False, eq=False, slots=True)
 class NoOptions:
     """A rule's options are a frozen dataclass read from `[tool.medlint.rules.NAME]` by config's
@@ -39,23 +40,8 @@ class NoOptions:
     ) -> None:
         _set = object.__setattr__
 
-    def __repr__(self) -> str:
-        return f"{type(self).__qualname__}()"
 
-    def __eq__(self, other: object) -> bool:
-        if other.__class__ is not self.__class__:
-            return NotImplemented
-        return True
-
-    def __hash__(self) -> int:
-        return hash(())
-
-    __setattr__ = refuse_set
-    __delattr__ = refuse_delete
-    __getstate__ = slot_state
-    __setstate__ = set_slot_state
-
-
+@record(frozen=True)
 @dataclass(init=False, repr=False, eq=False, slots=True)
 class Context:
     """What a check may know besides the document: the run's settings and the rule packs."""
@@ -78,33 +64,6 @@ class Context:
         _set(self, "packs", packs)
         _set(self, "schema_extra", schema_extra)
         _set(self, "options", {} if options is None else options)
-
-    def __repr__(self) -> str:
-        return (
-            f"{type(self).__qualname__}("
-            f"today={self.today!r}, "
-            f"packs={self.packs!r}, "
-            f"schema_extra={self.schema_extra!r}, "
-            f"options={self.options!r})"
-        )
-
-    def __eq__(self, other: object) -> bool:
-        if other.__class__ is not self.__class__:
-            return NotImplemented
-        return (self.today, self.packs, self.schema_extra, self.options) == (
-            other.today,
-            other.packs,
-            other.schema_extra,
-            other.options,
-        )
-
-    def __hash__(self) -> int:
-        return hash((self.today, self.packs, self.schema_extra, self.options))
-
-    __setattr__ = refuse_set
-    __delattr__ = refuse_delete
-    __getstate__ = slot_state
-    __setstate__ = set_slot_state
 
 
 class Rule:

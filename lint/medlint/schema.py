@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from medlint.records import refuse_delete, refuse_set, set_slot_state, slot_state
+from medlint.records import record
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
@@ -188,6 +188,7 @@ def json_schema(packs: RulePacks, extra: tuple[tuple[str, str], ...] = ()) -> di
     return schema
 
 
+@record(frozen=True)
 @dataclass(init=False, repr=False, eq=False, slots=True)
 class FieldProblem:
     """One problem with one field. `path` is the key path ("reviewedBy", 0, "name")."""
@@ -209,33 +210,6 @@ class FieldProblem:
         _set(self, "message", message)
         _set(self, "kind", kind)
         _set(self, "suggestion", suggestion)
-
-    def __repr__(self) -> str:
-        return (
-            f"{type(self).__qualname__}("
-            f"path={self.path!r}, "
-            f"message={self.message!r}, "
-            f"kind={self.kind!r}, "
-            f"suggestion={self.suggestion!r})"
-        )
-
-    def __eq__(self, other: object) -> bool:
-        if other.__class__ is not self.__class__:
-            return NotImplemented
-        return (self.path, self.message, self.kind, self.suggestion) == (
-            other.path,
-            other.message,
-            other.kind,
-            other.suggestion,
-        )
-
-    def __hash__(self) -> int:
-        return hash((self.path, self.message, self.kind, self.suggestion))
-
-    __setattr__ = refuse_set
-    __delattr__ = refuse_delete
-    __getstate__ = slot_state
-    __setstate__ = set_slot_state
 
 
 def _show(value: object) -> str:

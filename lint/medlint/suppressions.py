@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from medlint.document import Document
 from medlint.findings import Finding, Span, fast_init
-from medlint.records import refuse_delete, refuse_set, set_slot_state, slot_state
+from medlint.records import record
 
 _DIRECTIVE = re.compile(
     # `(?<!\s)`: trailing space is only tried where a run of it starts; `(.*?)\s*$` re-read a
@@ -32,6 +32,7 @@ UNUSED_NAME = "unused-suppression"
 
 
 @fast_init
+@record(frozen=True)
 @dataclass(init=False, repr=False, eq=False, slots=True)
 class Suppression:
     """One `medlint-disable...` comment: the rules and the lines it silences."""
@@ -52,35 +53,6 @@ class Suppression:
         def __init__(
             self, kind: str, rules: frozenset[str], first_line: int, last_line: int, span: Span
         ) -> None: ...
-
-    def __repr__(self) -> str:
-        return (
-            f"{type(self).__qualname__}("
-            f"kind={self.kind!r}, "
-            f"rules={self.rules!r}, "
-            f"first_line={self.first_line!r}, "
-            f"last_line={self.last_line!r}, "
-            f"span={self.span!r})"
-        )
-
-    def __eq__(self, other: object) -> bool:
-        if other.__class__ is not self.__class__:
-            return NotImplemented
-        return (self.kind, self.rules, self.first_line, self.last_line, self.span) == (
-            other.kind,
-            other.rules,
-            other.first_line,
-            other.last_line,
-            other.span,
-        )
-
-    def __hash__(self) -> int:
-        return hash((self.kind, self.rules, self.first_line, self.last_line, self.span))
-
-    __setattr__ = refuse_set
-    __delattr__ = refuse_delete
-    __getstate__ = slot_state
-    __setstate__ = set_slot_state
 
 
 def parse(doc: Document, canonical: Callable[[str], str | None]) -> list[Suppression]:

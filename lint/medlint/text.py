@@ -13,7 +13,7 @@ from itertools import accumulate, count
 from operator import add
 
 from medlint.findings import Span
-from medlint.records import refuse_delete, refuse_set, set_slot_state, slot_state
+from medlint.records import record
 
 BOM = "\ufeff"
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
@@ -28,6 +28,7 @@ class DecodeFailure(Exception):
         self.column = column
 
 
+@record(frozen=True)
 @dataclass(init=False, repr=False, eq=False, slots=True)
 class Decoded:
     """A file's text, and whether it began with a byte-order mark."""
@@ -39,22 +40,6 @@ class Decoded:
         _set = object.__setattr__
         _set(self, "text", text)
         _set(self, "bom", bom)
-
-    def __repr__(self) -> str:
-        return f"{type(self).__qualname__}(text={self.text!r}, bom={self.bom!r})"
-
-    def __eq__(self, other: object) -> bool:
-        if other.__class__ is not self.__class__:
-            return NotImplemented
-        return (self.text, self.bom) == (other.text, other.bom)
-
-    def __hash__(self) -> int:
-        return hash((self.text, self.bom))
-
-    __setattr__ = refuse_set
-    __delattr__ = refuse_delete
-    __getstate__ = slot_state
-    __setstate__ = set_slot_state
 
 
 def decode(raw: bytes) -> Decoded:

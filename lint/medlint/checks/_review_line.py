@@ -16,7 +16,7 @@ from functools import lru_cache
 import yaml
 
 from medlint.document import Document
-from medlint.records import refuse_delete, refuse_set, set_slot_state, slot_state
+from medlint.records import record
 
 _LABEL = (
     r"medical(?:ly)?\s+review(?:ed|er)?(?:\s+by)?"
@@ -49,6 +49,7 @@ def _strip_trailing(who: str) -> str:
         who = cut
 
 
+@record(frozen=True)
 @dataclass(init=False, repr=False, eq=False, slots=True)
 class ReviewLine:
     """A `Reviewed by` line: where it is and the names it gives."""
@@ -60,22 +61,6 @@ class ReviewLine:
         _set = object.__setattr__
         _set(self, "line", line)
         _set(self, "names", names)
-
-    def __repr__(self) -> str:
-        return f"{type(self).__qualname__}(line={self.line!r}, names={self.names!r})"
-
-    def __eq__(self, other: object) -> bool:
-        if other.__class__ is not self.__class__:
-            return NotImplemented
-        return (self.line, self.names) == (other.line, other.names)
-
-    def __hash__(self) -> int:
-        return hash((self.line, self.names))
-
-    __setattr__ = refuse_set
-    __delattr__ = refuse_delete
-    __getstate__ = slot_state
-    __setstate__ = set_slot_state
 
 
 def review_lines(doc: Document) -> list[ReviewLine]:

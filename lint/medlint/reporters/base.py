@@ -8,9 +8,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from medlint.findings import Applicability, Finding, Severity
-from medlint.records import refuse_delete, refuse_set, set_slot_state, slot_state
+from medlint.records import record
 
 
+@record(frozen=True)
 @dataclass(init=False, repr=False, eq=False, slots=True)
 class PageInfo:
     """Per-page facts the corpus reports show (review currency, source)."""
@@ -36,36 +37,8 @@ class PageInfo:
         _set(self, "last_reviewed", last_reviewed)
         _set(self, "review_due", review_due)
 
-    def __repr__(self) -> str:
-        return (
-            f"{type(self).__qualname__}("
-            f"path={self.path!r}, "
-            f"title={self.title!r}, "
-            f"source={self.source!r}, "
-            f"last_reviewed={self.last_reviewed!r}, "
-            f"review_due={self.review_due!r})"
-        )
 
-    def __eq__(self, other: object) -> bool:
-        if other.__class__ is not self.__class__:
-            return NotImplemented
-        return (self.path, self.title, self.source, self.last_reviewed, self.review_due) == (
-            other.path,
-            other.title,
-            other.source,
-            other.last_reviewed,
-            other.review_due,
-        )
-
-    def __hash__(self) -> int:
-        return hash((self.path, self.title, self.source, self.last_reviewed, self.review_due))
-
-    __setattr__ = refuse_set
-    __delattr__ = refuse_delete
-    __getstate__ = slot_state
-    __setstate__ = set_slot_state
-
-
+@record(frozen=True)
 @dataclass(init=False, repr=False, eq=False, slots=True)
 class Report:
     """Everything a reporter shows about one run."""
@@ -137,74 +110,3 @@ class Report:
         _set(self, "fail_on", fail_on)
         _set(self, "targets", targets)
         _set(self, "link_base", link_base)
-
-    def __repr__(self) -> str:
-        return (
-            f"{type(self).__qualname__}("
-            f"findings={self.findings!r}, "
-            f"files={self.files!r}, "
-            f"version={self.version!r}, "
-            f"today={self.today!r}, "
-            f"statistics={self.statistics!r}, "
-            f"unchecked_links={self.unchecked_links!r}, "
-            f"unchecked_reason={self.unchecked_reason!r}, "
-            f"pages={self.pages!r}, "
-            f"rule_meta={self.rule_meta!r}, "
-            f"fail_on={self.fail_on!r}, "
-            f"targets={self.targets!r}, "
-            f"link_base={self.link_base!r})"
-        )
-
-    def __eq__(self, other: object) -> bool:
-        if other.__class__ is not self.__class__:
-            return NotImplemented
-        return (
-            self.findings,
-            self.files,
-            self.version,
-            self.today,
-            self.statistics,
-            self.unchecked_links,
-            self.unchecked_reason,
-            self.pages,
-            self.rule_meta,
-            self.fail_on,
-            self.targets,
-            self.link_base,
-        ) == (
-            other.findings,
-            other.files,
-            other.version,
-            other.today,
-            other.statistics,
-            other.unchecked_links,
-            other.unchecked_reason,
-            other.pages,
-            other.rule_meta,
-            other.fail_on,
-            other.targets,
-            other.link_base,
-        )
-
-    def __hash__(self) -> int:
-        return hash(
-            (
-                self.findings,
-                self.files,
-                self.version,
-                self.today,
-                self.statistics,
-                self.unchecked_links,
-                self.unchecked_reason,
-                self.pages,
-                self.rule_meta,
-                self.fail_on,
-                self.targets,
-                self.link_base,
-            )
-        )
-
-    __setattr__ = refuse_set
-    __delattr__ = refuse_delete
-    __getstate__ = slot_state
-    __setstate__ = set_slot_state
