@@ -117,6 +117,11 @@ class RelativeLink(Rule):
                 )
 
 
+# Entries the link memos of `LocalFiles` hold before they start again (see `LocalFiles._bound`):
+# a few MB at most, where a run of 100,000 pages held about 30 MB.
+_MEMO_BOUND = 40_000
+
+
 class LocalFiles:
     """The repository on disk, as link resolution sees it: case-sensitive, cached listings."""
 
@@ -127,9 +132,11 @@ class LocalFiles:
         # resolved): their parents' listings are never read. Those listings say nothing about
         # the repository, and change all the time (/tmp, a home folder), which would make every
         # run's outcome look stale to the run memo.
-        self._kinds: dict[str, str | None] = {
+        self._fixed: dict[str, str | None] = {
             str(folder): "dir" for folder in (self.cwd, *self.cwd.parents)
         }
+        self._kinds = dict(self._fixed)
+        self._held = 0  # entry names held in `_listings`
         self._listings: dict[str, tuple[frozenset[str], frozenset[str]] | None] = {}
         self._roots: dict[str, str] = {}
         self._anchors: dict[str, frozenset[str] | None] = {}
@@ -146,9 +153,28 @@ class LocalFiles:
         """(entry names, names of the entries that are folders), or None if unlistable."""
         if folder not in self._listings:
             found = listing(folder)
+            if found is not None:
+                self._held += len(found[0])
             self._listings[folder] = None if found is None else found[:2]
-            self.observed.folders[folder] = None if found is None else found[2:]
+            self.observed.folders.setdefault(folder, None if found is None else found[2:])
         return self._listings[folder]
+
+    def _bound(self) -> None:
+        """Forget what was worked out from listings once it grows past a bound.
+
+        These memos hold a string or two for every file a link points at and every name in a
+        folder listed: about 0.3 KB a page, the most a large run held per page for the whole
+        run. Pages link mostly near themselves, so what is forgotten is rarely asked again, and
+        what is asked again is listed again. What the run memo needs (`observed`: each folder's
+        listing as first read) is kept.
+        """
+        memos = len(self._kinds) + len(self._resolved) + len(self._anchors)
+        if self._held > _MEMO_BOUND or memos > _MEMO_BOUND:
+            self._listings.clear()
+            self._kinds = dict(self._fixed)
+            self._resolved.clear()
+            self._anchors.clear()
+            self._held = 0
 
     def root_of(self, folder: str) -> str:
         """The nearest folder at or above `folder` (absolute) holding `.git`; else the working
@@ -213,6 +239,7 @@ class LocalFiles:
             return self._resolved[norm]
         except KeyError:
             pass
+        self._bound()
         found: str | None = None
         if self.kind(norm) is not None:
             found = norm if norm == path else path  # one string for the key and the answer
@@ -234,16 +261,24 @@ class LocalFiles:
         key = os.path.normpath(path)
         known = self.known_anchors.get(key)
         if known is not None:
-            if isinstance(known, str):
-                known = self.known_anchors[key] = frozenset(known.split("\x00") if known else ())
-            elif not isinstance(known, frozenset):
-                known = self.known_anchors[key] = frozenset(known)
-            return known
+            if isinstance(known, frozenset):
+                return known
+            # Made into a set each time it is asked for (remembered among the bounded memos),
+            # not stored back: a set of strings costs several times the joined string, and a
+            # large run links into most of its pages.
+            made = self._anchors.get(key)
+            if made is None:
+                self._bound()
+                made = self._anchors[key] = frozenset(
+                    (known.split("\x00") if known else ()) if isinstance(known, str) else known
+                )
+            return made
         if key not in self._anchors:
+            self._bound()
             try:
-                self.observed.pages[key] = stat_key(os.stat(key))
+                self.observed.pages.setdefault(key, stat_key(os.stat(key)))
             except OSError:
-                self.observed.pages[key] = None
+                self.observed.pages.setdefault(key, None)
             self._anchors[key] = _read_anchors(key)
         return self._anchors[key]
 
