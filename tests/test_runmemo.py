@@ -373,3 +373,30 @@ def test_output_kept_for_an_older_memo_is_not_printed(corpus: Path) -> None:
     assert "medlint.engine" not in warm  # answered from the new memo
     assert "todo.md" in before and "todo.md" not in after
     assert after == (corpus.parent / "report.txt").read_text(encoding="utf-8")
+
+
+def test_page_rows_packed_as_they_arrive_read_back_in_path_order() -> None:
+    """A run keeps its page rows marshalled in one buffer, put as pages arrive in any order
+    and read in path order; the memo stores and loads them as they are."""
+    import marshal
+    import random
+
+    from medlint.runmemo import PackedRows, RowPacker
+
+    rows = [
+        (f"s{i % 7}/p{i}.md", None if i % 5 == 0 else f"Título {i} \udcff", None, i or None, None)
+        for i in range(300)
+    ]
+    packer = RowPacker(len(rows))
+    arrival = list(range(len(rows)))
+    random.Random(3).shuffle(arrival)
+    for where in arrival:
+        packer.put(where, rows[where])
+    order = sorted(range(len(rows)), key=lambda w: rows[w][0])
+    packed = packer.rows(order)
+    expected = sorted(rows)
+    assert list(packed) == expected
+    assert [packed[i] for i in range(len(packed))] == expected
+    assert packed[5:9] == expected[5:9] and packed[-1] == expected[-1]
+    again = PackedRows.unpacked(marshal.loads(marshal.dumps(packed.packed())))
+    assert list(again) == expected

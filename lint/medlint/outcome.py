@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import bisect
 import marshal
-import sys
 from array import array
 from typing import cast
 
@@ -97,7 +96,7 @@ def decode(
     if kept:
         result.document = LinkView(display, kept, url, starts)
     title, source, last, due = page
-    info = (display, title, sys.intern(source) if source is not None else None, last, due)
+    info = (display, title, source, last, due)
     joined = "\x00".join(anchors)
     if joined.count("\x00") != max(len(anchors) - 1, 0):
         return result, info, anchors

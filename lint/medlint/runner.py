@@ -232,10 +232,10 @@ def run_check(
     from medlint.findings import Finding
     from medlint.linkphase import LinkPhase
     from medlint.outcome import decode
-    from medlint.runmemo import LazyPages, Outcome, PageRow
+    from medlint.runmemo import LazyPages, Outcome, RowPacker
 
     out = RunResult(findings=[], files=len(items))
-    pages: list[PageRow] = []
+    pages = RowPacker(len(items))
     # Pages are judged and finalized as they arrive, in whatever order workers finish them;
     # everything is sorted at the end, so the output does not depend on that order.
     phase = LinkPhase(
@@ -244,20 +244,21 @@ def run_check(
     total = len(items)
     shared: dict[str, str] = {}
     stats = Stats(len(items))
-    for where, payload in _payloads(items, settings, store, options.jobs, stats):
+    payloads = _payloads(items, settings, store, options.jobs, stats)
+    for arrived, (where, payload) in enumerate(payloads, 1):
         item = items[where]
         result, info, anchors = decode(item.display, payload, remote, shared)
-        pages.append(info)
+        pages.put(where, info)
         if phase.add(result, anchors, item.fspath) and (result.findings or result.suppressions):
             out.findings.extend(finalize(result, settings))
         if options.progress is not None:
-            options.progress(len(pages), total)
+            options.progress(arrived, total)
     del shared
     for result in phase.finish():
         if result.findings or result.suppressions:
             out.findings.extend(finalize(result, settings))
-    pages.sort()  # by path: paths are unique
-    out.pages = facts = LazyPages(pages)
+    # By path, as displayed: paths are unique.
+    out.pages = facts = LazyPages(pages.rows(sorted(range(total), key=lambda w: items[w].display)))
     out.findings.sort(key=Finding.sort_key)
     if memo is not None and store is not None:
         outcome = Outcome(out.findings, facts, out.files, settings.ctx.today, rule_meta())
