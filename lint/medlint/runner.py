@@ -13,10 +13,11 @@ the output is the same whatever the number of workers or the order files were fo
 from __future__ import annotations
 
 import datetime as dt
+from array import array
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, overload
 
 from medlint import __version__
 from medlint.discovery import Discovered, discover
@@ -85,7 +86,6 @@ class Stats:
     __slots__ = ("_have", "_values")
 
     def __init__(self, count: int) -> None:
-        from array import array
 
         self._values = array("q", bytes(24 * count))
         self._have = bytearray(count)
@@ -100,6 +100,33 @@ class Stats:
             return None
         k = 3 * where
         return self._values[k], self._values[k + 1], self._values[k + 2]
+
+
+class _Triples(Sequence[tuple[str, str, int]]):
+    """(absolute path, display, number) of the files numbered `wheres`, made when read."""
+
+    __slots__ = ("_items", "_wheres")
+
+    def __init__(self, items: list[Discovered], wheres: array[int]) -> None:
+        self._items, self._wheres = items, wheres
+
+    def __len__(self) -> int:
+        return len(self._wheres)
+
+    @overload
+    def __getitem__(self, index: int) -> tuple[str, str, int]: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[tuple[str, str, int]]: ...
+
+    def __getitem__(
+        self, index: int | slice
+    ) -> tuple[str, str, int] | Sequence[tuple[str, str, int]]:
+        items = self._items
+        if isinstance(index, slice):
+            return [(items[w].fspath, items[w].display, w) for w in self._wheres[index]]
+        where = self._wheres[index]
+        return items[where].fspath, items[where].display, where
 
 
 def _payloads(
@@ -120,38 +147,45 @@ def _payloads(
     from medlint.engine import lint_file
 
     jobs = jobs if jobs is not None else parallel.default_jobs()
-    todo: list[tuple[str, str, int]] = []
+    # Files by their number in `items`, in arrays: a tuple per file (path, display, number)
+    # for all 100,000 files of a large run was 9 MB held until its end. The workers get
+    # (path, display, number) triples, made as each chunk is sent (see `_Triples`).
+    todo = array("q")
     for where, item in enumerate(items):
         if item.error is not None:
             yield where, parallel.encode(lint_file(item, settings), (), (None,) * 4)
         else:
-            todo.append((item.fspath, item.display, where))
+            todo.append(where)
     if store is None:
-        for checked in parallel.check_many(todo, settings, jobs):
+        for checked in parallel.check_many(_Triples(items, todo), settings, jobs):
             yield checked.where, checked.payload
         return
     from medlint.cache import Entry, bucket_of
 
-    buckets: dict[int, list[tuple[str, str, int]]] = {}
-    for triple in todo:
-        buckets.setdefault(bucket_of(triple[0]), []).append(triple)
+    buckets: dict[int, array[int]] = {}
+    for where in todo:
+        index = bucket_of(items[where].fspath)
+        if index not in buckets:
+            buckets[index] = array("q")
+        buckets[index].append(where)
     del todo
-    misses: list[tuple[str, str, int]] = []
+    misses = array("q")
     pending: dict[int, int] = {}
     try:
         for index in sorted(buckets):
-            for triple in buckets[index]:
-                found = store.lookup(triple[0], triple[1], index)
+            for where in buckets[index]:
+                item = items[where]
+                found = store.lookup(item.fspath, item.display, index)
                 if found is not None:
-                    stats.put(triple[2], found[1])
-                    yield triple[2], found[0]
+                    stats.put(where, found[1])
+                    yield where, found[0]
                 else:
-                    misses.append(triple)
+                    misses.append(where)
                     pending[index] = pending.get(index, 0) + 1
             if index not in pending:
                 store.release(index)
         buckets.clear()
-        for checked in parallel.check_many(misses, settings, jobs):
+        for checked in parallel.check_many(_Triples(items, misses), settings, jobs):
             # The strings this process holds, not the worker's copies of them.
             item = items[checked.where]
             index = bucket_of(item.fspath)
@@ -277,7 +311,6 @@ def _remember(
     """Write the run memo when every file's outcome came with a stat (was cacheable); its
     write time when written."""
     import time
-    from array import array
 
     from medlint import runmemo
 
