@@ -4,10 +4,12 @@ The model is built from the rule packs (so a content team adds a cancer type in 
 config (`[tool.medlint.schema] extra-fields`, so a team adds an optional field without Python).
 `medlint schema` and schemas/frontmatter.schema.json are generated from the same model.
 
-pydantic is imported, and the model built, on the first frontmatter actually validated: importing
-pydantic and building the model cost more than checking a page, and `medlint --help`, `medlint
-rules`, a page without frontmatter or a run answered from the result cache need neither. This
-module's vocabularies and helpers (review.py reads `FREQUENCY_MONTHS`) import nothing heavy.
+pydantic is imported, and the model built, on the first frontmatter the plain checks below cannot
+word (a malformed date, URL or version, a value of the wrong type): importing pydantic and
+building the model cost more than checking a page, and `medlint --help`, `medlint rules`, a page
+without frontmatter, a page whose values are only outside their lists or whose keys are only
+missing or misspelled, and a run answered from the result cache need neither. This module's
+vocabularies and helpers (review.py reads `FREQUENCY_MONTHS`) import nothing heavy.
 """
 
 from __future__ import annotations
