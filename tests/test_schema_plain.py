@@ -10,6 +10,7 @@ generated (seeded) around those cases, and beside the cases only the model can w
 from __future__ import annotations
 
 import datetime as dt
+import importlib.util
 import json
 import os
 import random
@@ -17,14 +18,14 @@ import subprocess
 import sys
 import textwrap
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 import yaml
 
 from medlint import schema
 from medlint.packs import load_packs
-from tests.conftest import TODAY, VALID_PAGE
-from tests.test_parallel import _generator
+from tests.conftest import ROOT, TODAY, VALID_PAGE
 
 # Fields added through `[tool.medlint.schema] extra-fields`; one retypes a profile field, one
 # retypes a field with a list of choices (its text is then free).
@@ -212,6 +213,15 @@ def test_unknown_keys_go_to_the_model_when_it_lacks_an_extra_field(name: str) ->
     packs = load_packs()
     data = {**_base(), "lastReveiwed": "x"}
     assert schema._plain_problems(data, packs, ((name, "string"),)) is None
+
+
+def _generator() -> ModuleType:
+    """bench/corpus.py, the bench's corpus generator."""
+    spec = importlib.util.spec_from_file_location("bench_corpus", ROOT / "bench" / "corpus.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 PROBE = textwrap.dedent(
