@@ -183,7 +183,7 @@ def test_valid_and_key_missing_pages_need_no_model() -> None:
     found = schema._plain_problems(data, packs)
     assert found == schema._model_problems(data, packs)
     assert [p.path for p in found or []] == [("tags",), ("reviewedBy",)]
-    data["audienceLevel"] = "patients"  # a wrong value is worded by the model
+    data["version"] = "one"  # a malformed value is worded by the model
     assert schema._plain_problems(data, packs) is None
 
 
@@ -193,7 +193,9 @@ def test_extra_field_types_in_config_match_the_profile() -> None:
     assert set(typing.get_args(value_type)) == set(schema.EXTRA_FIELD_TYPES)
 
 
-def test_prepare_builds_the_model_once_and_leaves_the_cache_key_alone() -> None:
+def test_prepare_leaves_the_model_to_the_first_page_that_needs_it() -> None:
+    # What the worker pool calls before it forks builds the plain profile only: a page with a
+    # value outside its list is worded without the model, a malformed value builds it once.
     from medlint import __version__
     from medlint.cache import fingerprint
     from medlint.engine import prepare
@@ -202,9 +204,15 @@ def test_prepare_builds_the_model_once_and_leaves_the_cache_key_alone() -> None:
     key = (settings.rules, settings.ctx, sorted(settings.selected), settings.max_file_size)
     before = fingerprint(key, version=__version__)
     schema._cached_model.cache_clear()
-    prepare(settings)  # what the worker pool calls before it forks
-    assert schema._cached_model.cache_info().currsize == 1
+    schema._LAST_PROFILE.clear()
+    prepare(settings)
+    assert schema._cached_model.cache_info().currsize == 0
+    assert schema._LAST_PROFILE and schema._LAST_PROFILE[0][0] is settings.ctx.packs
     wrong = _replace("audienceLevel: patient", "audienceLevel: patients")
     assert len(lint_document(Document("a.md", wrong), settings).findings) == 1
-    assert schema._cached_model.cache_info().misses == 1  # the page used the model prepared
+    assert schema._cached_model.cache_info().currsize == 0
+    malformed = _replace("version: v1", "version: one")
+    for _ in range(2):
+        assert len(lint_document(Document("a.md", malformed), settings).findings) == 1
+    assert schema._cached_model.cache_info().misses == 1  # built once, on first need
     assert fingerprint(key, version=__version__) == before

@@ -130,9 +130,10 @@ def test_valid_and_frontmatter_free_pages_do_not_import_pydantic(tmp_path: Path)
 
 
 def test_a_run_answered_from_the_cache_does_not_import_pydantic(tmp_path: Path) -> None:
-    # A wrong value is worded by the pydantic model: the first run imports it (the counterpart,
-    # so the test shows the import is really gated), the second is answered from the cache.
-    wrong = VALID_PAGE.replace("audienceLevel: patient", "audienceLevel: patients")
+    # A malformed value is worded by the pydantic model: the first run imports it (the
+    # counterpart, so the test shows the import is really gated), the second is answered from
+    # the cache.
+    wrong = VALID_PAGE.replace("version: v1", "version: one")
     (tmp_path / "page.md").write_text(wrong, encoding="utf-8")
     os.utime(tmp_path / "page.md", (1_700_000_000, 1_700_000_000))  # old enough to trust stat
     cold = _imported(["check", "--offline", "page.md"], tmp_path)

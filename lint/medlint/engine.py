@@ -222,8 +222,10 @@ def prepare(settings: Settings) -> None:
     """Every selected rule's costly set-up (`Rule.prepare`), done once in this process.
 
     For the worker pool to call before it forks, and only when some page is to be checked: the
-    workers inherit what was built (the frontmatter profile's pydantic model) instead of each
-    building it. A run answered from the cache must not call it.
+    workers inherit what was built (the frontmatter profile's plain checks) instead of each
+    building it. What only a few pages need (the profile's pydantic model) is left to the first
+    page that needs it: built here, it held up the run while the second core sat idle. A run
+    answered from the cache must not call it.
     """
     for rule in settings.document_rules:
         rule.prepare(settings.ctx)

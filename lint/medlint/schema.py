@@ -4,17 +4,19 @@ The model is built from the rule packs (so a content team adds a cancer type in 
 config (`[tool.medlint.schema] extra-fields`, so a team adds an optional field without Python).
 `medlint schema` and schemas/frontmatter.schema.json are generated from the same model.
 
-pydantic is imported, and the model built, on the first frontmatter actually validated: importing
-pydantic and building the model cost more than checking a page, and `medlint --help`, `medlint
-rules`, a page without frontmatter or a run answered from the result cache need neither. This
-module's vocabularies and helpers (review.py reads `FREQUENCY_MONTHS`) import nothing heavy.
+pydantic is imported, and the model built, on the first frontmatter the plain checks below cannot
+word (a malformed date, URL or version, a value of the wrong type): importing pydantic and
+building the model cost more than checking a page, and `medlint --help`, `medlint rules`, a page
+without frontmatter, a page whose values are only outside their lists or whose keys are only
+missing or misspelled, and a run answered from the result cache need neither. This module's
+vocabularies and helpers (review.py reads `FREQUENCY_MONTHS`) import nothing heavy.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Annotated, Any, Literal
@@ -221,12 +223,14 @@ def _choices(values: tuple[str, ...]) -> str:
     return ", ".join(values)
 
 
-# The profile checked without pydantic, for the common page: every key known and every value
-# plainly valid, at most some required keys missing. Each test below accepts only values the
-# pydantic model accepts (it may refuse more: exact types, ASCII digits), and a page it cannot
-# vouch for goes to the model, whose errors word every other finding. So a run whose pages are
-# valid, or lack only keys, never imports pydantic; tests/test_schema.py checks that both ways
-# give the same problems.
+# The profile checked without pydantic, for the common page: every value plainly valid, or
+# outside its list of choices (`audienceLevel: patients`), and keys that are missing or not in
+# the profile (`lastReveiwed`). Each test below accepts only values the pydantic model accepts
+# (it may refuse more: exact types, ASCII digits), and a page it cannot word goes to the model,
+# whose errors word every other finding. So a run whose pages have only these problems never
+# imports pydantic nor builds the model (about 0.17 s, before a large run's workers fork);
+# tests/test_schema.py and tests/test_schema_plain.py check that both ways give the same
+# problems, in the same order.
 _Check = Callable[[object], bool]
 
 
@@ -302,31 +306,37 @@ _EXTRA_CHECKS: dict[str, _Check] = {
 }
 
 
+# A profile field: a test of plainly valid values, whether the field is required, and for a
+# field that takes one text from a list, that list (a text outside it is worded here, as the
+# model words it, rather than by the model).
+_Field = tuple[_Check, bool, tuple[str, ...] | None]
+
+
 @lru_cache(maxsize=8)
 def _plain_profile(
     cancer_types: tuple[str, ...], languages: tuple[str, ...], extra: tuple[tuple[str, str], ...]
-) -> dict[str, tuple[_Check, bool]]:
-    """Field name -> (a test of plainly valid values, required), in the model's field order."""
+) -> dict[str, _Field]:
+    """Field name -> its `_Field`, in the model's field order."""
     cancer = _one_of(cancer_types) if cancer_types else _text
-    fields: dict[str, tuple[_Check, bool]] = {
-        "title": (_non_blank, True),
-        "url": (_url, True),
-        "source": (_non_blank, True),
-        "sourceType": (_matches(r"[0-9]{2}_[a-z0-9_]+"), True),
-        "audienceLevel": (_one_of(AUDIENCE), True),
-        "language": (_one_of(languages) if languages else _text, True),
-        "cancerTypes": (_list_of(cancer, at_least=1), True),
-        "tags": (_list_of(_text), True),
-        "citation": (_text, True),
-        "license": (_one_of(LICENSES), True),
-        "status": (_one_of(STATUSES), True),
-        "version": (_matches(r"v[0-9]+"), True),
-        "lastReviewed": (_day, True),
-        "reviewFrequency": (_one_of(FREQUENCIES), True),
-        "reviewedBy": (_list_of(_reviewer, at_least=1), True),
+    fields: dict[str, _Field] = {
+        "title": (_non_blank, True, None),
+        "url": (_url, True, None),
+        "source": (_non_blank, True, None),
+        "sourceType": (_matches(r"[0-9]{2}_[a-z0-9_]+"), True, None),
+        "audienceLevel": (_one_of(AUDIENCE), True, AUDIENCE),
+        "language": (_one_of(languages), True, languages) if languages else (_text, True, None),
+        "cancerTypes": (_list_of(cancer, at_least=1), True, None),
+        "tags": (_list_of(_text), True, None),
+        "citation": (_text, True, None),
+        "license": (_one_of(LICENSES), True, LICENSES),
+        "status": (_one_of(STATUSES), True, STATUSES),
+        "version": (_matches(r"v[0-9]+"), True, None),
+        "lastReviewed": (_day, True, None),
+        "reviewFrequency": (_one_of(FREQUENCIES), True, FREQUENCIES),
+        "reviewedBy": (_list_of(_reviewer, at_least=1), True, None),
     }
     for name, type_name in extra:
-        fields[name] = (_optional(_EXTRA_CHECKS[type_name]), False)
+        fields[name] = (_optional(_EXTRA_CHECKS[type_name]), False, None)
     return fields
 
 
@@ -334,20 +344,23 @@ def _optional(check: _Check) -> _Check:
     return lambda value: value is None or check(value)
 
 
-_Verdicts = dict[tuple[str, type, object], bool]
+# A verdict on one (key, value): True when plainly valid, False when only the model can word
+# its problem, "" when the key is not in the profile, else the problem's message.
+_Verdict = bool | str
+_Verdicts = dict[tuple[str, type, object], _Verdict]
 # The last (packs, extra) asked for, their profile, and the verdicts given so far on scalar
 # values by that profile: a run has one of each, building the profile's cache key (the
 # vocabularies as tuples, the languages sorted) cost more than checking a page, and pages
 # repeat most of their values (`status: active`, `language: en`, `source: NCI`).
 _LAST_PROFILE: list[
-    tuple[RulePacks, tuple[tuple[str, str], ...], dict[str, tuple[_Check, bool]], _Verdicts]
+    tuple[RulePacks, tuple[tuple[str, str], ...], dict[str, _Field], _Verdicts]
 ] = []
 _MAX_VERDICTS = 4096
 
 
 def _profile_for(
     packs: RulePacks, extra: tuple[tuple[str, str], ...]
-) -> tuple[dict[str, tuple[_Check, bool]], _Verdicts]:
+) -> tuple[dict[str, _Field], _Verdicts]:
     if _LAST_PROFILE:
         last_packs, last_extra, profile, verdicts = _LAST_PROFILE[0]
         if last_packs is packs and last_extra == extra:
@@ -358,39 +371,88 @@ def _profile_for(
     return profile, verdicts
 
 
+def prepare_profile(packs: RulePacks, extra: tuple[tuple[str, str], ...] = ()) -> None:
+    """Build the plain profile now (a few patterns): a large run's workers inherit it."""
+    _profile_for(packs, extra)
+
+
 # Values whose verdict is a function of (type, value): equal values of one of these types are
 # told apart by no check (a list is mutable and checked each time).
 _REMEMBERED = frozenset({str, int, float, bool, type(None), dt.date})
 
 
+def _verdict(profile: dict[str, _Field], key: str, value: object) -> _Verdict:
+    field = profile.get(key)
+    if field is None:
+        return ""
+    check, _, choices = field
+    if check(value):
+        return True
+    if choices is not None and type(value) is str and value not in choices:
+        return _not_listed(f"`{key}`", key, value, choices)
+    return False
+
+
 def _plain_problems(
     data: dict[str, object], packs: RulePacks, extra: tuple[tuple[str, str], ...] = ()
 ) -> list[FieldProblem] | None:
-    """The problems of `data` when it is plainly valid but for missing keys; None otherwise."""
+    """The problems of `data` when it has only problems worded here; None otherwise."""
     profile, verdicts = _profile_for(packs, extra)
     if type(data) is not dict:
         return None
+    wrong: dict[str, str] | None = None  # key -> message, for a text outside its list
+    unknown: list[str] | None = None
     for key, value in data.items():
+        if type(key) is not str:
+            return None  # the model words a key that is not text
         kind = type(value)
-        if kind in _REMEMBERED and type(key) is str:
-            remembered = verdicts.get((key, kind, value))
-            if remembered is not None:
-                if not remembered:
-                    return None
+        if kind in _REMEMBERED:
+            verdict = verdicts.get((key, kind, value))
+            if verdict is True:
                 continue
-        field = profile.get(key) if type(key) is str else None
-        ok = field is not None and field[0](value)
-        if kind in _REMEMBERED and type(key) is str:
-            if len(verdicts) >= _MAX_VERDICTS:
-                verdicts.clear()
-            verdicts[(key, kind, value)] = ok
-        if not ok:
+            if verdict is None:
+                verdict = _verdict(profile, key, value)
+                if len(verdicts) >= _MAX_VERDICTS:
+                    verdicts.clear()
+                verdicts[(key, kind, value)] = verdict
+        else:
+            verdict = _verdict(profile, key, value)
+        if verdict is True:
+            continue
+        if verdict is False:
             return None
-    return [
-        FieldProblem((name,), f"required key `{name}` is missing", "missing")
-        for name, (_, required) in profile.items()
-        if required and name not in data
-    ]
+        if verdict:
+            if wrong is None:
+                wrong = {}
+            wrong[key] = verdict
+        else:
+            if unknown is None:
+                unknown = []
+            unknown.append(key)
+    if wrong is None and unknown is None:
+        return [
+            FieldProblem((name,), f"required key `{name}` is missing", "missing")
+            for name, (_, required, _) in profile.items()
+            if required and name not in data
+        ]
+    if unknown is not None and not all(_model_field_name(name) for name, _ in extra):
+        return None  # the model does not have every field the profile has: it words these
+    # As the model reports them: wrong values in field order, then unknown keys in the page's
+    # order, then what is still missing.
+    problems = (
+        [FieldProblem((name,), wrong[name], "invalid") for name in profile if name in wrong]
+        if wrong is not None
+        else []
+    )
+    missing = {name for name, (_, required, _) in profile.items() if required and name not in data}
+    problems += _unknown_and_missing(unknown or [], missing, list(profile))
+    return problems
+
+
+def _model_field_name(name: str) -> bool:
+    """Whether pydantic makes a field of this name (it makes `_x` private, and keeps
+    `model_config` for itself)."""
+    return not name.startswith(("_", "model_"))
 
 
 def validate(
@@ -458,6 +520,16 @@ def _model_problems(
             continue
         seen.add(loc)
         problems.append(FieldProblem(loc, _message(loc, err, packs), "invalid"))
+    problems += _unknown_and_missing(unknown, missing, known)
+    return problems
+
+
+def _unknown_and_missing(
+    unknown: list[str], missing: set[str], known: list[str]
+) -> list[FieldProblem]:
+    """The problems of keys not in the profile (`unknown`, in the page's order) and of required
+    keys not given (`missing`), fields in `known` order; the same for both ways of checking."""
+    problems: list[FieldProblem] = []
     # A misspelled key is ONE finding at its own line, not also a missing-key finding.
     for name in unknown:
         import difflib  # only here: a page with an unknown key is rare
@@ -514,13 +586,8 @@ def _message(loc: tuple[str | int, ...], err: Any, packs: RulePacks) -> str:
                 f"{where} must be a cancer type from the vocabulary ({options}); "
                 f"got `{_show(value)}`"
             )
-        if key == "language":
-            return (
-                f"{where} must be a two-letter ISO 639-1 code such as en or es; "
-                f"got `{_show(value)}`"
-            )
         expected = re.findall(r"'([^']*)'", err["ctx"]["expected"]) if "ctx" in err else []
-        return f"{where} must be one of {', '.join(expected)}; got `{_show(value)}`"
+        return _not_listed(where, key, value, expected)
     if kind == "string_pattern_mismatch":
         if key == "version":
             return f"{where} must be `v` followed by digits, such as v1; got `{_show(value)}`"
@@ -545,3 +612,10 @@ def _message(loc: tuple[str | int, ...], err: Any, packs: RulePacks) -> str:
         }[kind]
         return f"{where} must be {wanted}; got `{_show(value)}`"
     return f"{where}: {err.get('msg', 'invalid value')}; got `{_show(value)}`"
+
+
+def _not_listed(where: str, key: str, value: object, expected: Sequence[str]) -> str:
+    """A value outside the field's list of choices (`expected`), in an editor's words."""
+    if key == "language":
+        return f"{where} must be a two-letter ISO 639-1 code such as en or es; got `{_show(value)}`"
+    return f"{where} must be one of {', '.join(expected)}; got `{_show(value)}`"
