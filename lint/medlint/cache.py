@@ -106,6 +106,11 @@ class ResultCache:
             self._buckets[index] = bucket
         return bucket
 
+    def holds_nothing(self, index: int) -> bool:
+        """Whether bucket `index` is empty (as every bucket is on a cold run): its files need
+        no lookup each."""
+        return not self._bucket(index)
+
     def lookup(
         self, path: str, display: str, index: int | None = None
     ) -> tuple[bytes, StatKey] | None:

@@ -204,11 +204,11 @@ def map_unordered(
     prepare(settings)  # costly set-up once, inherited by forked workers
     workers = min(jobs, max(1, len(items) // (PARALLEL_THRESHOLD // 4)))
     size = max(1, min(MAX_CHUNK, len(items) // (workers * 8)))
-    import multiprocessing  # only here: the in-process path (pre-commit) never pays for it
-
-    if "fork" in multiprocessing.get_all_start_methods() and sys.platform != "darwin":
+    if hasattr(os, "fork") and sys.platform != "darwin":  # what multiprocessing would say
         yield from _forked(func, items, settings, workers, size)
         return
+    import multiprocessing  # only for spawn: importing it costs a large run 7 ms before fork
+
     chunks = [list(items[i : i + size]) for i in range(0, len(items), size)]
     context = multiprocessing.get_context("spawn")
     with context.Pool(workers, initializer=_init, initargs=(func, settings)) as pool:
