@@ -104,7 +104,7 @@ def outcome(run, root):
     return [pages, [(f.display, repr(f.findings), f.written, f.problem) for f in run.files]]
 alone = run_fix(items(one), SETTINGS, unsafe=False, write=True, diff=False, jobs=1)
 # As where fork is missing: spawned workers, settings and jobs pickled to them.
-no_fork = mock.patch("multiprocessing.get_all_start_methods", return_value=["spawn"])
+no_fork = mock.patch.object(parallel, "_fork_available", return_value=False)
 with no_fork, mock.patch.object(parallel, "PARALLEL_THRESHOLD", 4):
     spread = run_fix(items(many), SETTINGS, unsafe=False, write=True, diff=False, jobs=2)
 spawn = "multiprocessing.popen_spawn_posix" in sys.modules

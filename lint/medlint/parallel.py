@@ -204,10 +204,10 @@ def map_unordered(
     prepare(settings)  # costly set-up once, inherited by forked workers
     workers = min(jobs, max(1, len(items) // (PARALLEL_THRESHOLD // 4)))
     size = max(1, min(MAX_CHUNK, len(items) // (workers * 8)))
-    if hasattr(os, "fork") and sys.platform != "darwin":  # what multiprocessing would say
+    if _fork_available():
         yield from _forked(func, items, settings, workers, size)
         return
-    import multiprocessing  # only for spawn: importing it costs a large run 7 ms before fork
+    import multiprocessing  # only for spawn
 
     chunks = [list(items[i : i + size]) for i in range(0, len(items), size)]
     context = multiprocessing.get_context("spawn")
@@ -224,6 +224,13 @@ class WorkerFailed(RuntimeError):
 
 _HEADER = struct.Struct("<BQ")  # message kind (b"R" results, b"E" error), length of the body
 _TASK = struct.Struct("<I")  # the length of a pickled chunk; the pipe closing means no more
+
+
+def _fork_available() -> bool:
+    """Whether workers are forked: where multiprocessing offers fork, but not on macOS (where
+    forking a process that has used system frameworks can crash it). Asked of `os`, not of
+    multiprocessing, whose import costs a large run 7 ms before its workers start."""
+    return hasattr(os, "fork") and sys.platform != "darwin"
 
 
 def _forked(
