@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import subprocess
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 from click.testing import CliRunner, Result
@@ -71,3 +73,25 @@ See [the NCI page](https://www.cancer.gov/about-cancer/treatment/drugs/trastuzum
 @pytest.fixture
 def valid_page() -> str:
     return VALID_PAGE
+
+
+# A program that runs the CLI on its arguments and then prints, on stderr, every module it
+# imported: what the startup tests hold the one-page and warm paths to.
+MODULES_PROBE = """
+import json, sys
+from medlint.cli import main
+try:
+    main(sys.argv[1:])
+except SystemExit:
+    pass
+print("MODULES=" + json.dumps(sorted(sys.modules)), file=sys.stderr)
+"""
+
+
+def bench_generator() -> ModuleType:
+    """bench/corpus.py, the benchmark's deterministic corpus generator (not a package)."""
+    spec = importlib.util.spec_from_file_location("bench_corpus", ROOT / "bench" / "corpus.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

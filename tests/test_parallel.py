@@ -8,7 +8,6 @@ report must be byte for byte the same.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import random
@@ -16,7 +15,6 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 
@@ -25,18 +23,10 @@ from medlint.engine import build_settings
 from medlint.parallel import PARALLEL_THRESHOLD
 from medlint.reporters import json as json_report
 from medlint.runner import RunOptions, collect, make_report, run_check
-from tests.conftest import ROOT, TODAY, run_medlint
+from tests.conftest import TODAY, bench_generator, run_medlint
 
 PAGES = 240
 assert PAGES > PARALLEL_THRESHOLD  # so that --jobs 2 really starts workers
-
-
-def _generator() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("bench_corpus", ROOT / "bench" / "corpus.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def _check(folder: Path, *args: str) -> str:
@@ -48,7 +38,7 @@ def _check(folder: Path, *args: str) -> str:
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("corpus") / "pages"
-    _generator().build(folder, PAGES, seed=3, defective=0.3)
+    bench_generator().build(folder, PAGES, seed=3, defective=0.3)
     return folder
 
 

@@ -10,22 +10,19 @@ generated (seeded) around those cases, and beside the cases only the model can w
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
 import json
 import os
 import random
 import subprocess
 import sys
-import textwrap
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 import yaml
 
 from medlint import schema
 from medlint.packs import load_packs
-from tests.conftest import ROOT, TODAY, VALID_PAGE
+from tests.conftest import MODULES_PROBE, TODAY, VALID_PAGE, bench_generator
 
 # Fields added through `[tool.medlint.schema] extra-fields`; one retypes a profile field, one
 # retypes a field with a list of choices (its text is then free).
@@ -215,26 +212,7 @@ def test_unknown_keys_go_to_the_model_when_it_lacks_an_extra_field(name: str) ->
     assert schema._plain_problems(data, packs, ((name, "string"),)) is None
 
 
-def _generator() -> ModuleType:
-    """bench/corpus.py, the bench's corpus generator."""
-    spec = importlib.util.spec_from_file_location("bench_corpus", ROOT / "bench" / "corpus.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-PROBE = textwrap.dedent(
-    """
-    import json, sys
-    from medlint.cli import main
-    try:
-        main(sys.argv[1:])
-    except SystemExit:
-        pass
-    print("MODULES=" + json.dumps(sorted(sys.modules)), file=sys.stderr)
-    """
-)
+PROBE = MODULES_PROBE
 
 
 @pytest.mark.parametrize("jobs", ["1", "2"])
@@ -242,7 +220,7 @@ def test_a_bench_like_run_never_imports_pydantic(tmp_path: Path, jobs: str) -> N
     # The bench's corpus (misspelled keys, values outside their list, missing reviewers),
     # checked in this process (every page) and with two workers (the main process up to and
     # after the fork): pydantic is never imported.
-    folder = _generator().build(tmp_path / "pages", 240, seed=5, defective=0.3)
+    folder = bench_generator().build(tmp_path / "pages", 240, seed=5, defective=0.3)
     env = {**os.environ, "MEDLINT_TODAY": TODAY, "NO_COLOR": "1"}
     args = ["check", "--offline", "--no-cache", "--format", "json", "--jobs", jobs, "."]
     out = subprocess.run(

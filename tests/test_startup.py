@@ -19,7 +19,7 @@ import sys
 import textwrap
 from pathlib import Path
 
-from tests.conftest import TODAY, VALID_PAGE
+from tests.conftest import MODULES_PROBE, TODAY, VALID_PAGE
 
 NOT_ON_THE_OFFLINE_PATH = (
     "httpx",
@@ -39,17 +39,7 @@ NOT_ON_THE_OFFLINE_PATH = (
     "click",  # a plain `check` of some paths is parsed by medlint.cli itself
 )
 
-PROBE = textwrap.dedent(
-    """
-    import json, sys
-    from medlint.cli import main
-    try:
-        main(sys.argv[1:])
-    except SystemExit:
-        pass
-    print("MODULES=" + json.dumps(sorted(sys.modules)), file=sys.stderr)
-    """
-)
+PROBE = MODULES_PROBE
 
 
 def _imported(args: list[str], cwd: Path, probe: str = PROBE) -> set[str]:
