@@ -1,6 +1,6 @@
 """The per-page fast paths of the fifth session build exactly what the slow ones did.
 
-- the parser's record builders (`_NewLink`, `_NewHeading`, `_NewComment`, `_NewLocated`) make
+- the record builders (`_NewLink`, `_NewHeading`, `_NewComment`, `_NewLocated`, `_NewSpan`) make
   objects of the record's own class, frozen, equal, hashed, shown and pickled as the class's
   constructor makes them;
 - the Document's lazy attributes are computed once and then read from the instance;
@@ -19,7 +19,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from medlint import frontmatter, markdown
+from medlint import text as text_mod
 from medlint.document import Document
+from medlint.findings import Span
 from medlint.text import ByteToChar, LineIndex
 
 BUILDERS: list[tuple[Any, type[Any], tuple[object, ...]]] = [
@@ -27,6 +29,7 @@ BUILDERS: list[tuple[Any, type[Any], tuple[object, ...]]] = [
     (markdown._NewHeading, markdown.Heading, (2, "Side effects", "side-effects", 0, 15)),
     (markdown._NewComment, markdown.Comment, (" medlint: ignore ", 4, 27)),
     (frontmatter._NewLocated, frontmatter.Located, (1, 6, 8, 20)),
+    (text_mod._NewSpan, Span, (3, 9, 1, 4, 2, 1)),
 ]
 
 
@@ -35,7 +38,7 @@ def test_builders_make_the_record_itself(
     builder: Any, cls: type[Any], args: tuple[object, ...]
 ) -> None:
     made = builder(*args)
-    direct = cls(*args)
+    direct = cls(**dict(zip([f.name for f in dataclasses.fields(cls)], args, strict=True)))
     assert type(made) is cls
     assert made == direct and direct == made
     assert hash(made) == hash(direct)

@@ -458,7 +458,11 @@ def _nesting_problem(source: str) -> tuple[str, int] | None:
     """A cheap over-approximation of nesting: flow brackets and indentation."""
     depth = 0
     # Only more opening brackets than the limit can nest past it: most blocks skip the loop.
-    scan = source if source.count("[") + source.count("{") > MAX_NESTING else ""
+    # The brackets are among the marks `_event_problem` counts: a block with few marks has
+    # few brackets, and is not counted again.
+    marks = sum(map(source.count, _MARKS))
+    few = marks <= MAX_NESTING or source.count("[") + source.count("{") <= MAX_NESTING
+    scan = "" if few else source
     for i, ch in enumerate(scan):
         if ch in "[{":
             depth += 1
@@ -467,16 +471,20 @@ def _nesting_problem(source: str) -> tuple[str, int] | None:
         elif ch in "]}":
             depth = max(depth - 1, 0)
     if max(map(len, source.split("\n"))) < MAX_INDENT:
-        return _event_problem(source)  # no line is long enough to be indented that far
+        return _event_problem(source, marks)  # no line is long enough to be indented that far
     for m in re.finditer(rf"^[ \t-]{{{MAX_INDENT},}}", source, re.MULTILINE):
         return (
             f"frontmatter is indented more than {MAX_INDENT} columns: refused unparsed",
             m.start(),
         )
-    return _event_problem(source)
+    return _event_problem(source, marks)
 
 
-def _event_problem(source: str) -> tuple[str, int] | None:
+# What a collection needs one of (see `_event_problem`).
+_MARKS = "[{-?:"
+
+
+def _event_problem(source: str, marks: int) -> tuple[str, int] | None:
     """Exact depth and node count from libyaml's parser events, before anything is composed.
 
     The scan above is fooled by brackets in quotes or comments (`[']',` nests while it counts
@@ -485,7 +493,7 @@ def _event_problem(source: str) -> tuple[str, int] | None:
     walking its events is safe at any depth. Every collection needs one of `[{-?:`, so a small
     block with few of them can neither nest deeply nor hold many values: it skips the walk.
     """
-    if len(source) <= MAX_NODES // 2 and sum(map(source.count, "[{-?:")) <= MAX_NESTING:
+    if len(source) <= MAX_NODES // 2 and marks <= MAX_NESTING:  # marks: of `_MARKS`
         return None
     depth = nodes = 0
     try:
