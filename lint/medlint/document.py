@@ -8,13 +8,43 @@ is parsed lazily: rules that only look at frontmatter or raw text never pay for 
 from __future__ import annotations
 
 import bisect
-from functools import cached_property
+from collections.abc import Callable
+from typing import Any, Generic, TypeVar, overload
 
 from medlint import frontmatter as fm_mod
 from medlint.findings import Span
 from medlint.frontmatter import Frontmatter, KeyPath, Located
 from medlint.markdown import ParsedBody, parse_body
 from medlint.text import LineIndex, dominant_newline
+
+T = TypeVar("T")
+
+
+class _once(Generic[T]):  # lower case: used as a decorator, like cached_property
+    """`functools.cached_property` without its lock: computed on first access and stored in
+    the instance's dict, which later accesses read without calling anything (this is not a
+    data descriptor). In Python 3.11 cached_property takes an RLock on every first access and
+    looks the cache up twice; a page reads four or five of these once each. A Document is
+    used by one thread.
+    """
+
+    def __init__(self, func: Callable[[Any], T]) -> None:
+        self.func = func
+        self.name = func.__name__
+        self.__doc__ = func.__doc__
+
+    @overload
+    def __get__(self, obj: None, owner: type[Any]) -> _once[T]: ...
+
+    @overload
+    def __get__(self, obj: object, owner: type[Any]) -> T: ...
+
+    def __get__(self, obj: object | None, owner: type[Any]) -> T | _once[T]:
+        if obj is None:
+            return self
+        value = self.func(obj)
+        obj.__dict__[self.name] = value
+        return value
 
 
 class Document:
@@ -29,20 +59,20 @@ class Document:
             fm_mod.parse(text, self.frontmatter)
         self.body_start = self.frontmatter.end if self.frontmatter is not None else 0
 
-    @cached_property
+    @_once
     def memo(self) -> dict[object, object]:
         """What checks computed about this page and may share (see checks/_screen.py)."""
         return {}
 
-    @cached_property
+    @_once
     def lines(self) -> LineIndex:
         return LineIndex(self.text)
 
-    @cached_property
+    @_once
     def newline(self) -> str:
         return dominant_newline(self.text)
 
-    @cached_property
+    @_once
     def body(self) -> ParsedBody:
         return parse_body(self.text[self.body_start :], self.body_start)
 
@@ -75,7 +105,7 @@ class Document:
             return self.key_span(*path)
         return self.span(loc.value_start, loc.value_end)
 
-    @cached_property
+    @_once
     def _code_starts(self) -> list[int]:
         return [s for s, _ in self.body.code]
 

@@ -68,6 +68,24 @@ class Located:
         ) -> None: ...
 
 
+class _NewLocated(Located):
+    """Builds a Located at half the cost of calling the class (a page has about twenty): a
+    subclass adding no slots, with object's own `__setattr__` and `__delattr__`, assigns the
+    fields as a plain class does, then the object's class becomes `Located` (the same layout),
+    so what comes out is exactly what `Located(...)` makes. See markdown.py's `_NewLink`."""
+
+    __slots__ = ()
+    __setattr__ = object.__setattr__
+    __delattr__ = object.__delattr__
+
+    def __init__(self, key_start: int, key_end: int, value_start: int, value_end: int) -> None:
+        self.key_start = key_start
+        self.key_end = key_end
+        self.value_start = value_start
+        self.value_end = value_end
+        self.__class__ = Located  # type: ignore[assignment]
+
+
 @fast_init
 @record(frozen=True)
 @dataclass(init=False, repr=False, eq=False, slots=True)
@@ -269,9 +287,8 @@ def _simple_block(
     refused = _NOT_SIMPLE_ASCII if source.isascii() else _not_simple()
     if refused.search(source) is not None:
         return None
-    crs = source.count("\r")
-    if crs and crs != source.count("\r\n"):
-        return None  # a lone CR
+    if "\r" in source and source.count("\r") != source.count("\r\n"):
+        return None  # a lone CR (`in` looks with memchr; `count` visits every character)
     data: dict[str, YamlValue] = {}
     positions: dict[KeyPath, Located] = {}
     size = len(source)
@@ -312,16 +329,18 @@ def _simple_block(
             if open_key is not None:  # the open key's value ends where this line starts
                 end = base + min(pos, size)
                 if items:
-                    positions[(open_key,)] = Located(key_start, key_end, seq_start, end)
+                    positions[(open_key,)] = _NewLocated(key_start, key_end, seq_start, end)
                     for n, (s, e) in enumerate(spans):
-                        positions[(open_key, n)] = Located(s, s, s, e)
+                        positions[(open_key, n)] = _NewLocated(s, s, s, e)
                     data[open_key] = items
                     items, spans = [], []
                 else:
                     value = _plain("")
                     if value is _NOT_READ:
                         return None
-                    positions[(open_key,)] = Located(key_start, key_end, key_end + 1, key_end + 1)
+                    positions[(open_key,)] = _NewLocated(
+                        key_start, key_end, key_end + 1, key_end + 1
+                    )
                     data[open_key] = value
                 open_key = None
             if kind == _BLANK:
@@ -335,7 +354,7 @@ def _simple_block(
                 open_key = key
             else:
                 value_start, value_end = key_start + read[3], key_start + read[4]
-                positions[(key,)] = Located(key_start, key_end, value_start, value_end)
+                positions[(key,)] = _NewLocated(key_start, key_end, value_start, value_end)
                 data[key] = read[2]
         pos += len(line) + 1
     raise AssertionError("unreachable: the last line is empty")  # pragma: no cover
@@ -439,7 +458,11 @@ def _nesting_problem(source: str) -> tuple[str, int] | None:
     """A cheap over-approximation of nesting: flow brackets and indentation."""
     depth = 0
     # Only more opening brackets than the limit can nest past it: most blocks skip the loop.
-    scan = source if source.count("[") + source.count("{") > MAX_NESTING else ""
+    # The brackets are among the marks `_event_problem` counts: a block with few marks has
+    # few brackets, and is not counted again.
+    marks = sum(map(source.count, _MARKS))
+    few = marks <= MAX_NESTING or source.count("[") + source.count("{") <= MAX_NESTING
+    scan = "" if few else source
     for i, ch in enumerate(scan):
         if ch in "[{":
             depth += 1
@@ -448,16 +471,20 @@ def _nesting_problem(source: str) -> tuple[str, int] | None:
         elif ch in "]}":
             depth = max(depth - 1, 0)
     if max(map(len, source.split("\n"))) < MAX_INDENT:
-        return _event_problem(source)  # no line is long enough to be indented that far
+        return _event_problem(source, marks)  # no line is long enough to be indented that far
     for m in re.finditer(rf"^[ \t-]{{{MAX_INDENT},}}", source, re.MULTILINE):
         return (
             f"frontmatter is indented more than {MAX_INDENT} columns: refused unparsed",
             m.start(),
         )
-    return _event_problem(source)
+    return _event_problem(source, marks)
 
 
-def _event_problem(source: str) -> tuple[str, int] | None:
+# What a collection needs one of (see `_event_problem`).
+_MARKS = "[{-?:"
+
+
+def _event_problem(source: str, marks: int) -> tuple[str, int] | None:
     """Exact depth and node count from libyaml's parser events, before anything is composed.
 
     The scan above is fooled by brackets in quotes or comments (`[']',` nests while it counts
@@ -466,7 +493,7 @@ def _event_problem(source: str) -> tuple[str, int] | None:
     walking its events is safe at any depth. Every collection needs one of `[{-?:`, so a small
     block with few of them can neither nest deeply nor hold many values: it skips the walk.
     """
-    if len(source) <= MAX_NODES // 2 and sum(map(source.count, "[{-?:")) <= MAX_NESTING:
+    if len(source) <= MAX_NODES // 2 and marks <= MAX_NESTING:  # marks: of `_MARKS`
         return None
     depth = nodes = 0
     try:
@@ -549,7 +576,7 @@ class _Walker:
             items: list[YamlValue] = []
             for i, item in enumerate(node.value):
                 start, end = self._offsets(item)
-                self.positions[(*path, i)] = Located(start, start, start, end)
+                self.positions[(*path, i)] = _NewLocated(start, start, start, end)
                 items.append(self.build(item, (*path, i)))
             return items
         try:
@@ -593,6 +620,6 @@ class _Walker:
                     Problem(f"duplicate key `{key}`{line_note}: keep one", k_start, k_end)
                 )
                 continue
-            self.positions[(*path, key)] = Located(k_start, k_end, v_start, v_end)
+            self.positions[(*path, key)] = _NewLocated(k_start, k_end, v_start, v_end)
             out[key] = self.build(value_node, (*path, key))
         return out

@@ -110,6 +110,55 @@ class Comment:
         def __init__(self, body: str, start: int, end: int) -> None: ...
 
 
+# Builders of the records above for the parser's own use, at half the cost of calling the class.
+# A frozen record's `__init__` cannot assign its fields (its `__setattr__` refuses), so it sets
+# each through its slot's descriptor, a method call per field. A builder is a subclass with the
+# same slots (it adds none) and object's own `__setattr__` and `__delattr__`, so its `__init__`
+# assigns as a plain class does; then it makes the object what it was built for: its class
+# becomes the record's (allowed: the layout is the same). What comes out is exactly what
+# `Link(...)` makes: its type is `Link`, frozen, equal, hashed, shown and pickled the same.
+
+
+class _NewLink(Link):
+    __slots__ = ()
+    __setattr__ = object.__setattr__
+    __delattr__ = object.__delattr__
+
+    def __init__(self, kind: LinkKind, target: str, start: int, end: int, exact: bool) -> None:
+        self.kind = kind
+        self.target = target
+        self.start = start
+        self.end = end
+        self.exact = exact
+        self.__class__ = Link  # type: ignore[assignment]
+
+
+class _NewHeading(Heading):
+    __slots__ = ()
+    __setattr__ = object.__setattr__
+    __delattr__ = object.__delattr__
+
+    def __init__(self, level: int, text: str, slug: str, start: int, end: int) -> None:
+        self.level = level
+        self.text = text
+        self.slug = slug
+        self.start = start
+        self.end = end
+        self.__class__ = Heading  # type: ignore[assignment]
+
+
+class _NewComment(Comment):
+    __slots__ = ()
+    __setattr__ = object.__setattr__
+    __delattr__ = object.__delattr__
+
+    def __init__(self, body: str, start: int, end: int) -> None:
+        self.body = body
+        self.start = start
+        self.end = end
+        self.__class__ = Comment  # type: ignore[assignment]
+
+
 @record(frozen=False)
 @dataclass(init=False, repr=False, eq=False, slots=True)
 class ParsedBody:
@@ -256,7 +305,7 @@ def parse_body(text: str, base: int) -> ParsedBody:
                         and text.startswith(dest, d0, e)
                     ):
                         links.append(
-                            Link(
+                            _NewLink(
                                 "image" if image else "inline",
                                 dest,
                                 base + d0,
@@ -297,7 +346,7 @@ def parse_body(text: str, base: int) -> ParsedBody:
                 # The heading's range includes its line break; the span should not.
                 while e > s and text[e - 1] in "\r\n":
                     e -= 1
-                headings.append(Heading(heading_level, title.strip(), slug, base + s, base + e))
+                headings.append(_NewHeading(heading_level, title.strip(), slug, base + s, base + e))
                 heading_level = 0
         elif "Html" in event:
             block[:] = [rng["start"], rng["end"]]
@@ -323,9 +372,9 @@ def parse_body(text: str, base: int) -> ParsedBody:
             found = next(_dest_ends(raw, "]:", dest), None)
             if found is not None:
                 d0 = s + found - len(dest)
-                links.append(Link("definition", dest, base + d0, base + d0 + len(dest), True))
+                links.append(_NewLink("definition", dest, base + d0, base + d0 + len(dest), True))
             else:
-                links.append(Link("definition", dest, base + s, base + e, False))
+                links.append(_NewLink("definition", dest, base + s, base + e, False))
     links.sort(key=_START)
     return out
 
@@ -351,13 +400,13 @@ def _link(
         link_kind: LinkKind = "image" if image else "inline"
         if last is not None:
             d0 = s + last - len(dest)
-            links.append(Link(link_kind, dest, base + d0, base + d0 + len(dest), True))
+            links.append(_NewLink(link_kind, dest, base + d0, base + d0 + len(dest), True))
         else:
-            links.append(Link(link_kind, dest, base + s, base + e, False))
+            links.append(_NewLink(link_kind, dest, base + s, base + e, False))
     elif kind == "Autolink":
         i = text.find(dest, s, e)
         if i >= 0:
-            links.append(Link("autolink", dest, base + i, base + i + len(dest), True))
+            links.append(_NewLink("autolink", dest, base + i, base + i + len(dest), True))
     # Reference, Collapsed and Shortcut links point at a definition, reported once at its place.
 
 
@@ -398,13 +447,13 @@ def _bare_urls(text: str, s: int, e: int, base: int, out: ParsedBody) -> None:
         target = m.group(0)
         if target.startswith("www."):
             continue  # Scheme-less: not a URL we can check without guessing.
-        out.links.append(Link("bare", target, base + m.start(), base + m.end(), True))
+        out.links.append(_NewLink("bare", target, base + m.start(), base + m.end(), True))
 
 
 def _html(text: str, s: int, html: str, base: int, out: ParsedBody) -> None:
     comments = _comments(html)
     for c0, c1 in comments:
-        out.comments.append(Comment(html[c0 + 4 : c1 - 3], base + s + c0, base + s + c1))
+        out.comments.append(_NewComment(html[c0 + 4 : c1 - 3], base + s + c0, base + s + c1))
     # Links and ids inside comments are not live, nor after a `<!--` never closed (to the end of
     # this HTML); what comes before such a `<!--` is.
     dead = list(comments)
@@ -423,7 +472,7 @@ def _html(text: str, s: int, html: str, base: int, out: ParsedBody) -> None:
             continue
         g = 3 if m.group(3) is not None else 4 if m.group(4) is not None else 5
         d0 = base + s + m.start(g)
-        out.links.append(Link("html", m.group(g), d0, d0 + len(m.group(g)), True))
+        out.links.append(_NewLink("html", m.group(g), d0, d0 + len(m.group(g)), True))
     for m in html_id.finditer(html):
         if not commented(m.start()):
             out.anchors.add(m.group(1))

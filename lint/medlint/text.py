@@ -9,14 +9,14 @@ import bisect
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from itertools import accumulate, count
-from operator import add
 
 from medlint.findings import Span
 from medlint.records import record
 
 BOM = "\ufeff"
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_LF = re.compile("\n")
+_END = re.Match.end
 
 
 class DecodeFailure(Exception):
@@ -71,6 +71,27 @@ def dominant_newline(text: str) -> str:
     return best[1] if best[0] else "\n"
 
 
+class _NewSpan(Span):
+    """Builds a Span as `Span(...)` does at half the cost (see markdown.py's `_NewLink`): a
+    subclass adding no slots, with object's own `__setattr__` and `__delattr__`, whose object
+    becomes a `Span` once its fields are set."""
+
+    __slots__ = ()
+    __setattr__ = object.__setattr__
+    __delattr__ = object.__delattr__
+
+    def __init__(
+        self, start: int, end: int, line: int, column: int, end_line: int, end_column: int
+    ) -> None:
+        self.start = start
+        self.end = end
+        self.line = line
+        self.column = column
+        self.end_line = end_line
+        self.end_column = end_column
+        self.__class__ = Span  # type: ignore[assignment]
+
+
 class LineIndex:
     """Maps character offsets to 1-based (line, column); LF, CRLF and lone CR all end a line."""
 
@@ -78,15 +99,17 @@ class LineIndex:
 
     def __init__(self, text: str) -> None:
         self._text = text
-        crs = text.count("\r")
-        if crs and crs != text.count("\r\n"):  # a lone CR ends a line too
-            self._starts = [0] + [m.end() for m in _LINE_BREAK.finditer(text)]
+        starts = [0]
+        # `in` finds a character with memchr; `count` visits every character (a fifth of the
+        # index's cost on a page without CR, which is nearly every page).
+        if "\r" in text and text.count("\r") != text.count("\r\n"):  # a lone CR ends a line
+            starts += map(_END, _LINE_BREAK.finditer(text))
         else:
-            # Every line but the first starts after a LF: the lengths of the lines between
-            # them, summed in C (a Python loop over the lines cost more).
-            starts = [0]
-            starts += map(add, accumulate(map(len, text.split("\n")[:-1])), count(1))
-            self._starts = starts
+            # Every line but the first starts after a LF. The matches' ends, taken in C, cost
+            # less than splitting the text and summing the lines' lengths (which makes a string
+            # for each line), and a Python loop over the lines cost more than either.
+            starts += map(_END, _LF.finditer(text))
+        self._starts = starts
 
     @property
     def line_count(self) -> int:
@@ -119,9 +142,7 @@ class LineIndex:
     def span(self, start: int, end: int) -> Span:
         line, column = self.position(start)
         end_line, end_column = self.position(end)
-        return Span(
-            start=start, end=end, line=line, column=column, end_line=end_line, end_column=end_column
-        )
+        return _NewSpan(start, end, line, column, end_line, end_column)
 
 
 # 1 for the bytes that continue a UTF-8 character (0x80-0xBF), 0 for every other byte.
@@ -135,51 +156,75 @@ def _same(offset: int) -> int:
 class ByteToChar:
     """Converts UTF-8 byte offsets (as the Rust Markdown parser reports them) to str offsets.
 
-    A character offset is the byte offset less the continuation bytes before it; a byte offset
-    inside a multi-byte character gives the character after it (as a search would). The
-    continuation bytes are marked once, in C (`bytes.translate`), and counted from the previous
-    offset asked for: the parser asks in nearly increasing order, so a page is counted about
-    once whatever its number of links. A per-character Python loop cost more than parsing the
-    page, and even one over the non-ASCII characters only was a sixth of it.
+    A character offset is the number of characters that start before the byte offset: the byte
+    offset less the continuation bytes before it, so a byte offset inside a multi-byte
+    character gives the character after it (as a search would), and past the end each byte
+    counts as a character. The parser asks in nearly increasing order, so the conversion goes
+    on from the previous offset asked for and a page is looked at about once whatever its
+    number of links. A per-character Python loop cost more than parsing the page.
     """
 
-    __slots__ = ("_ascii", "_count", "_last", "_marks")
+    __slots__ = ("_ascii", "_count", "_last", "_marks_made", "_utf8")
 
     def __init__(self, text: str, utf8: bytes | None = None) -> None:
         self._ascii = text.isascii()
         if not self._ascii:
-            if utf8 is None:
-                utf8 = text.encode("utf-8", "surrogatepass")
-            self._marks = utf8.translate(_CONTINUATION)
+            self._utf8 = text.encode("utf-8", "surrogatepass") if utf8 is None else utf8
+            self._marks_made: bytes | None = None
             self._last = 0  # the byte offset last asked for,
             self._count = 0  # and the continuation bytes before it
 
+    def _marks(self) -> bytes:
+        """1 for each continuation byte (0x80-0xBF), 0 for every other, marked in C
+        (`bytes.translate`) on first use."""
+        if self._marks_made is None:
+            self._marks_made = self._utf8.translate(_CONTINUATION)
+        return self._marks_made
+
     def function(self) -> Callable[[int], int]:
         """The same conversion as a plain function (a closure: cheaper to call than this
-        object, which a page's parse does a few dozen times)."""
+        object, which a page's parse does a few dozen times).
+
+        Between two offsets on character boundaries, the characters are those the bytes
+        between them decode to: decoding the piece (in C, eight ASCII bytes at a time) cost
+        about half of marking every continuation byte of the page and counting the marks.
+        Pulldown-cmark's offsets are always on boundaries. An offset that is not (the piece
+        does not decode) or lies past the end is converted by counting marks instead, from the
+        start of the text, which gives the same answer by the definition above.
+        """
         if self._ascii:
             return _same
+        utf8 = self._utf8
+        size = len(utf8)
         marks = self._marks
-        last = count = 0
+        last = chars = 0  # the byte offset last asked for, and its character offset
 
         def to_char(byte_offset: int) -> int:
-            nonlocal last, count
-            if byte_offset >= last:
-                count += marks.count(1, last, byte_offset)
-            else:
-                count -= marks.count(1, byte_offset, last)
+            nonlocal last, chars
+            if byte_offset <= size and last <= size:
+                try:
+                    if byte_offset >= last:
+                        chars += len(utf8[last:byte_offset].decode("utf-8", "surrogatepass"))
+                    else:
+                        chars -= len(utf8[byte_offset:last].decode("utf-8", "surrogatepass"))
+                    last = byte_offset
+                    return chars
+                except UnicodeDecodeError:
+                    pass  # an offset inside a character
             last = byte_offset
-            return byte_offset - count
+            chars = byte_offset - marks().count(1, 0, byte_offset)
+            return chars
 
         return to_char
 
     def __call__(self, byte_offset: int) -> int:
         if self._ascii:
             return byte_offset
+        marks = self._marks()
         last = self._last
         if byte_offset >= last:
-            count = self._count + self._marks.count(1, last, byte_offset)
+            count = self._count + marks.count(1, last, byte_offset)
         else:
-            count = self._count - self._marks.count(1, byte_offset, last)
+            count = self._count - marks.count(1, byte_offset, last)
         self._last, self._count = byte_offset, count
         return byte_offset - count
