@@ -133,6 +133,12 @@ class _NewLink(Link):
         self.__class__ = Link  # type: ignore[assignment]
 
 
+def build_link(kind: LinkKind, target: str, start: int, end: int, exact: bool) -> Link:
+    """A Link, built as the parser builds them: for the main process, which rebuilds every
+    link of every page's payload (see outcome.decode)."""
+    return _NewLink(kind, target, start, end, exact)
+
+
 class _NewHeading(Heading):
     __slots__ = ()
     __setattr__ = object.__setattr__

@@ -14,7 +14,7 @@ from typing import cast
 from medlint.document import Document
 from medlint.engine import FileResult
 from medlint.findings import Span
-from medlint.markdown import Link, ParsedBody
+from medlint.markdown import Link, ParsedBody, build_link
 from medlint.runmemo import PageRow
 from medlint.suppressions import Suppression
 
@@ -83,7 +83,7 @@ def decode(
 
     found, disk, network, anchors, url, sups, starts, page = marshal.loads(payload)
     kept = [
-        Link(kind, target, start, end, exact)
+        build_link(kind, target, start, end, exact)
         for kind, target, start, end, exact in (disk + network if remote else disk)
     ]
     result = FileResult(
