@@ -117,9 +117,9 @@ class RelativeLink(Rule):
                 )
 
 
-# Entries the link memos of `LocalFiles` hold before they start again (see `LocalFiles._bound`):
-# a few MB at most, where a run of 100,000 pages held about 30 MB.
-_MEMO_BOUND = 40_000
+# Answers the derived link memos of `LocalFiles` hold before they start again (see
+# `LocalFiles._bound`): about 10 MB at most.
+_MEMO_BOUND = 100_000
 
 
 class LocalFiles:
@@ -136,10 +136,10 @@ class LocalFiles:
             str(folder): "dir" for folder in (self.cwd, *self.cwd.parents)
         }
         self._kinds = dict(self._fixed)
-        self._held = 0  # entry names held in `_listings`
         self._listings: dict[str, tuple[frozenset[str], frozenset[str]] | None] = {}
         self._roots: dict[str, str] = {}
-        self._anchors: dict[str, frozenset[str] | None] = {}
+        self._anchors: dict[str, frozenset[str] | None] = {}  # pages outside the run, read
+        self._sets: dict[str, frozenset[str]] = {}  # run pages' anchors, made into sets
         # A run asks about the same folders and pages thousands of times (every page of a
         # section links to its neighbours): each answer is worked out once.
         self._resolved: dict[str, str | None] = {}
@@ -153,28 +153,24 @@ class LocalFiles:
         """(entry names, names of the entries that are folders), or None if unlistable."""
         if folder not in self._listings:
             found = listing(folder)
-            if found is not None:
-                self._held += len(found[0])
             self._listings[folder] = None if found is None else found[:2]
             self.observed.folders.setdefault(folder, None if found is None else found[2:])
         return self._listings[folder]
 
     def _bound(self) -> None:
-        """Forget what was worked out from listings once it grows past a bound.
+        """Forget the answers worked out from listings once they grow past a bound.
 
-        These memos hold a string or two for every file a link points at and every name in a
-        folder listed: about 0.3 KB a page, the most a large run held per page for the whole
-        run. Pages link mostly near themselves, so what is forgotten is rarely asked again, and
-        what is asked again is listed again. What the run memo needs (`observed`: each folder's
-        listing as first read) is kept.
+        They hold a string or two for every file a link points at, for the whole run; a large
+        run's pages link anywhere in it. Each is worked out again from the listings, which are
+        kept (listing a folder again costs a read of the disk and its digest: with listings
+        forgotten too, a 100,000-page run linking at random listed its folders 400 times over
+        and took its main process from 11 to 39 s). What the run memo needs (`observed`: each
+        folder's listing as first read) is kept.
         """
-        memos = len(self._kinds) + len(self._resolved) + len(self._anchors)
-        if self._held > _MEMO_BOUND or memos > _MEMO_BOUND:
-            self._listings.clear()
+        if len(self._kinds) + len(self._resolved) + len(self._sets) > _MEMO_BOUND:
             self._kinds = dict(self._fixed)
             self._resolved.clear()
-            self._anchors.clear()
-            self._held = 0
+            self._sets.clear()
 
     def root_of(self, folder: str) -> str:
         """The nearest folder at or above `folder` (absolute) holding `.git`; else the working
@@ -266,15 +262,14 @@ class LocalFiles:
             # Made into a set each time it is asked for (remembered among the bounded memos),
             # not stored back: a set of strings costs several times the joined string, and a
             # large run links into most of its pages.
-            made = self._anchors.get(key)
+            made = self._sets.get(key)
             if made is None:
                 self._bound()
-                made = self._anchors[key] = frozenset(
+                made = self._sets[key] = frozenset(
                     (known.split("\x00") if known else ()) if isinstance(known, str) else known
                 )
             return made
         if key not in self._anchors:
-            self._bound()
             try:
                 self.observed.pages.setdefault(key, stat_key(os.stat(key)))
             except OSError:
