@@ -212,9 +212,6 @@ def test_unknown_keys_go_to_the_model_when_it_lacks_an_extra_field(name: str) ->
     assert schema._plain_problems(data, packs, ((name, "string"),)) is None
 
 
-PROBE = MODULES_PROBE
-
-
 @pytest.mark.parametrize("jobs", ["1", "2"])
 def test_a_bench_like_run_never_imports_pydantic(tmp_path: Path, jobs: str) -> None:
     # The bench's corpus (misspelled keys, values outside their list, missing reviewers),
@@ -224,7 +221,11 @@ def test_a_bench_like_run_never_imports_pydantic(tmp_path: Path, jobs: str) -> N
     env = {**os.environ, "MEDLINT_TODAY": TODAY, "NO_COLOR": "1"}
     args = ["check", "--offline", "--no-cache", "--format", "json", "--jobs", jobs, "."]
     out = subprocess.run(
-        [sys.executable, "-c", PROBE, *args], cwd=folder, env=env, capture_output=True, text=True
+        [sys.executable, "-c", MODULES_PROBE, *args],
+        cwd=folder,
+        env=env,
+        capture_output=True,
+        text=True,
     )
     line = next((x for x in out.stderr.splitlines() if x.startswith("MODULES=")), None)
     assert line is not None, out.stderr

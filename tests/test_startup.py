@@ -39,10 +39,8 @@ NOT_ON_THE_OFFLINE_PATH = (
     "click",  # a plain `check` of some paths is parsed by medlint.cli itself
 )
 
-PROBE = MODULES_PROBE
 
-
-def _imported(args: list[str], cwd: Path, probe: str = PROBE) -> set[str]:
+def _imported(args: list[str], cwd: Path, probe: str = MODULES_PROBE) -> set[str]:
     env = {**os.environ, "MEDLINT_TODAY": TODAY, "NO_COLOR": "1"}
     out = subprocess.run(
         [sys.executable, "-c", probe, *args], cwd=cwd, env=env, capture_output=True, text=True

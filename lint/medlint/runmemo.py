@@ -150,7 +150,7 @@ class LazyPages(Sequence["PageInfo"]):
     Markdown and JUnit reports do; the text report, the pre-commit and CI default, does not).
     A run keeps its pages this way, and its memo stores the rows as they are."""
 
-    def __init__(self, rows: Sequence[PageRow]) -> None:
+    def __init__(self, rows: PackedRows) -> None:
         self._rows = rows
         self._pages: list[PageInfo] | None = None
 
@@ -174,7 +174,7 @@ class LazyPages(Sequence["PageInfo"]):
         return len(self._rows)
 
     @property
-    def rows(self) -> Sequence[PageRow]:
+    def rows(self) -> PackedRows:
         return self._rows
 
     @overload
@@ -397,8 +397,7 @@ def store(
         yield tuple(sorted(observed.probes.items()))
         yield tuple(sorted(observed.pages.items()))
         yield wire.to_rows(outcome.findings)
-        rows = outcome.pages.rows
-        yield (rows if isinstance(rows, PackedRows) else _packed(rows)).packed()
+        yield outcome.pages.rows.packed()
 
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -407,13 +406,6 @@ def store(
         return False
     _prune(target.parent, keep=target.name)
     return True
-
-
-def _packed(rows: Sequence[PageRow]) -> PackedRows:
-    packer = RowPacker(len(rows))
-    for where, row in enumerate(rows):
-        packer.put(where, row)
-    return packer.rows(range(len(rows)))
 
 
 def _shown_path(target: Path, how: object) -> Path:

@@ -154,7 +154,7 @@ class LocalFiles:
         if folder not in self._listings:
             found = listing(folder)
             self._listings[folder] = None if found is None else found[:2]
-            self.observed.folders.setdefault(folder, None if found is None else found[2:])
+            self.observed.folders[folder] = None if found is None else found[2:]
         return self._listings[folder]
 
     def _bound(self) -> None:
@@ -164,8 +164,7 @@ class LocalFiles:
         run's pages link anywhere in it. Each is worked out again from the listings, which are
         kept (listing a folder again costs a read of the disk and its digest: with listings
         forgotten too, a 100,000-page run linking at random listed its folders 400 times over
-        and took its main process from 11 to 39 s). What the run memo needs (`observed`: each
-        folder's listing as first read) is kept.
+        and took its main process from 11 to 39 s), so each folder is still listed once a run.
         """
         if len(self._kinds) + len(self._resolved) + len(self._sets) > _MEMO_BOUND:
             self._kinds = dict(self._fixed)
@@ -271,9 +270,9 @@ class LocalFiles:
             return made
         if key not in self._anchors:
             try:
-                self.observed.pages.setdefault(key, stat_key(os.stat(key)))
+                self.observed.pages[key] = stat_key(os.stat(key))
             except OSError:
-                self.observed.pages.setdefault(key, None)
+                self.observed.pages[key] = None
             self._anchors[key] = _read_anchors(key)
         return self._anchors[key]
 
