@@ -46,7 +46,7 @@ def _findings(folder: Path, seed: int | None) -> list[tuple[str, int, str]]:
     loaded = load_config(None, folder)
     when = dt.date.fromisoformat(TODAY)
     settings = build_settings(loaded.config, config_root=loaded.root, today=when)
-    items = collect([Path(".")], folder, loaded.config, loaded.root)
+    items = list(collect([Path(".")], folder, loaded.config, loaded.root))
     if seed is not None:
         random.Random(seed).shuffle(items)
     run = run_check(items, settings, loaded.config, RunOptions(offline=True, no_cache=True, jobs=1))

@@ -74,7 +74,7 @@ def test_shuffled_discovery_order_gives_the_same_report(
     monkeypatch.setenv("MEDLINT_TODAY", TODAY)
     loaded = load_config(None, corpus)
     settings = build_settings(loaded.config, config_root=loaded.root)
-    items = collect([Path(".")], corpus, loaded.config, loaded.root)
+    items = list(collect([Path(".")], corpus, loaded.config, loaded.root))
     random.Random(7).shuffle(items)
     run = run_check(items, settings, loaded.config, RunOptions(offline=True, no_cache=True, jobs=1))
     assert json_report.render(make_report(run, settings, statistics=False)) == in_one_process

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, overload
 
 from medlint import __version__
-from medlint.discovery import Discovered, discover
+from medlint.discovery import Discovered, RunItems, discover, run_items
 
 if TYPE_CHECKING:
     from medlint.cache import ResultCache, StatKey
@@ -43,7 +43,7 @@ class RunOptions:
     # The run memo's key (runmemo.run_key of what the settings were made from); None: no memo.
     memo_key: str | None = None
     # (the items, where their memo is, whether it was looked up and missed), once worked out.
-    memo_for: tuple[list[Discovered], Path | None, bool] | None = field(
+    memo_for: tuple[Sequence[Discovered], Path | None, bool] | None = field(
         default=None, repr=False, compare=False
     )
 
@@ -62,16 +62,17 @@ class RunResult:
     memo: tuple[Path, int] | None = None
 
 
-def collect(paths: list[Path], cwd: Path, config: Config, config_root: Path) -> list[Discovered]:
-    return list(
-        discover(
-            paths,
-            cwd,
-            exclude=[*config.exclude, *config.extend_exclude],
-            config_root=config_root,
-            respect_gitignore=config.respect_gitignore,
-        )
+def collect(paths: list[Path], cwd: Path, config: Config, config_root: Path) -> RunItems:
+    """The run's files, packed as they are found (see RunItems: a Discovered per file was most
+    of a large run's memory, and was copied into every worker)."""
+    found = discover(
+        paths,
+        cwd,
+        exclude=[*config.exclude, *config.extend_exclude],
+        config_root=config_root,
+        respect_gitignore=config.respect_gitignore,
     )
+    return RunItems(found, base=str(cwd))
 
 
 def _open_cache(settings: Settings, config: Config, options: RunOptions) -> ResultCache:
@@ -111,7 +112,7 @@ class _Triples(Sequence[tuple[str, str, int]]):
 
     __slots__ = ("_items", "_wheres")
 
-    def __init__(self, items: list[Discovered], wheres: array[int]) -> None:
+    def __init__(self, items: RunItems, wheres: array[int]) -> None:
         self._items, self._wheres = items, wheres
 
     def __len__(self) -> int:
@@ -128,13 +129,13 @@ class _Triples(Sequence[tuple[str, str, int]]):
     ) -> tuple[str, str, int] | Sequence[tuple[str, str, int]]:
         items = self._items
         if isinstance(index, slice):
-            return [(items[w].fspath, items[w].display, w) for w in self._wheres[index]]
+            return [(items.fspath(w), items.display(w), w) for w in self._wheres[index]]
         where = self._wheres[index]
-        return items[where].fspath, items[where].display, where
+        return items.fspath(where), items.display(where), where
 
 
 def _payloads(
-    items: list[Discovered],
+    items: RunItems,
     settings: Settings,
     store: ResultCache | None,
     jobs: int | None,
@@ -154,12 +155,9 @@ def _payloads(
     # Files by their number in `items`, in arrays: a tuple per file (path, display, number)
     # for all 100,000 files of a large run was 9 MB held until its end. The workers get
     # (path, display, number) triples, made as each chunk is sent (see `_Triples`).
-    todo = array("q")
-    for where, item in enumerate(items):
-        if item.error is not None:
-            yield where, parallel.encode(lint_file(item, settings), (), (None,) * 4)
-        else:
-            todo.append(where)
+    for where in sorted(items.errors):
+        yield where, parallel.encode(lint_file(items[where], settings), (), (None,) * 4)
+    todo = array("q", (where for where in range(len(items)) if where not in items.errors))
     if store is None:
         for checked in parallel.check_many(_Triples(items, todo), settings, jobs):
             yield checked.where, checked.payload
@@ -168,7 +166,7 @@ def _payloads(
 
     buckets: dict[int, array[int]] = {}
     for where in todo:
-        index = bucket_of(items[where].fspath)
+        index = bucket_of(items.fspath(where))
         if index not in buckets:
             buckets[index] = array("q")
         buckets[index].append(where)
@@ -182,8 +180,7 @@ def _payloads(
                 pending[index] = len(buckets[index])
                 continue
             for where in buckets[index]:
-                item = items[where]
-                found = store.lookup(item.fspath, item.display, index)
+                found = store.lookup(items.fspath(where), items.display(where), index)
                 if found is not None:
                     stats.put(where, found[1])
                     yield where, found[0]
@@ -194,14 +191,17 @@ def _payloads(
                 store.release(index)
         buckets.clear()
         for checked in parallel.check_many(_Triples(items, misses), settings, jobs):
-            # The strings this process holds, not the worker's copies of them.
-            item = items[checked.where]
-            index = bucket_of(item.fspath)
+            fspath = items.fspath(checked.where)
+            index = bucket_of(fspath)
             if checked.stat is not None:
                 stored = Entry(
-                    item.display, checked.stat, checked.digest, checked.trusted, checked.payload
+                    items.display(checked.where),
+                    checked.stat,
+                    checked.digest,
+                    checked.trusted,
+                    checked.payload,
                 )
-                store.store(item.fspath, stored, index)
+                store.store(fspath, stored, index)
                 stats.put(checked.where, checked.stat)
             pending[index] -= 1
             if not pending[index]:
@@ -211,7 +211,7 @@ def _payloads(
         store.flush()
 
 
-def _memo(items: list[Discovered], options: RunOptions, config: Config) -> Path | None:
+def _memo(items: RunItems, options: RunOptions, config: Config) -> Path | None:
     """Where this run's memo is, when it may have one: an offline run with the cache on, over
     readable folders (an online one also depends on what servers answer today).
 
@@ -222,27 +222,30 @@ def _memo(items: list[Discovered], options: RunOptions, config: Config) -> Path 
     if options.memo_for is not None and options.memo_for[0] is items:
         return options.memo_for[1]
     found = None
-    if not any(item.error is not None for item in items):
+    if not items.errors:
         from medlint import runmemo
 
         folder = options.cache_dir or Path.cwd() / config.cache_dir
-        found = runmemo.memo_path(folder, options.memo_key, [item.fspath for item in items])
+        found = runmemo.memo_path(folder, options.memo_key, list(items.fspaths()))
     options.memo_for = (items, found, False)
     return found
 
 
-def recall_memo(items: list[Discovered], config: Config, options: RunOptions) -> Recalled | None:
+def recall_memo(
+    items: Sequence[Discovered], config: Config, options: RunOptions
+) -> Recalled | None:
     """The run's memo when every file and folder it read is unchanged (findings not decoded).
 
     Needs no settings: the CLI calls it before building them, so a run with nothing changed
     imports no rule, reads no rule pack and parses no page.
     """
+    items = run_items(items)
     memo = _memo(items, options, config)
     if memo is None:
         return None
     from medlint import runmemo
 
-    found = runmemo.load(memo, [(item.fspath, item.display) for item in items])
+    found = runmemo.load(memo, list(items.pairs()))
     if found is None:
         options.memo_for = (items, memo, True)
     return found
@@ -261,15 +264,16 @@ def remembered(hit: Recalled) -> RunResult:
     )
 
 
-def recall(items: list[Discovered], config: Config, options: RunOptions) -> RunResult | None:
+def recall(items: Sequence[Discovered], config: Config, options: RunOptions) -> RunResult | None:
     """`recall_memo`, decoded."""
     hit = recall_memo(items, config, options)
     return remembered(hit) if hit is not None else None
 
 
 def run_check(
-    items: list[Discovered], settings: Settings, config: Config, options: RunOptions
+    items: Sequence[Discovered], settings: Settings, config: Config, options: RunOptions
 ) -> RunResult:
+    items = run_items(items)
     remote = not options.offline
     memo = _memo(items, options, config)
     missed = options.memo_for is not None and options.memo_for[2]
@@ -294,17 +298,17 @@ def run_check(
     # Pages are judged and finalized as they arrive, in whatever order workers finish them;
     # everything is sorted at the end, so the output does not depend on that order.
     phase = LinkPhase(
-        ((item.display, item.fspath) for item in items), settings, config, options, out
+        ((display, fspath) for fspath, display in items.pairs()), settings, config, options, out
     )
     total = len(items)
     shared: dict[str, str] = {}
     stats = Stats(len(items))
     payloads = _payloads(items, settings, store, options.jobs, stats)
     for arrived, (where, payload) in enumerate(payloads, 1):
-        item = items[where]
-        result, info, anchors = decode(item.display, payload, remote, shared)
+        result, info, anchors = decode(items.display(where), payload, remote, shared)
         pages.put(where, info)
-        if phase.add(result, anchors, item.fspath) and (result.findings or result.suppressions):
+        fspath = items.fspath(where)
+        if phase.add(result, anchors, fspath) and (result.findings or result.suppressions):
             out.findings.extend(finalize(result, settings))
         if options.progress is not None:
             options.progress(arrived, total)
@@ -313,7 +317,7 @@ def run_check(
         if result.findings or result.suppressions:
             out.findings.extend(finalize(result, settings))
     # By path, as displayed: paths are unique.
-    out.pages = facts = LazyPages(pages.rows(sorted(range(total), key=lambda w: items[w].display)))
+    out.pages = facts = LazyPages(pages.rows(sorted(range(total), key=items.display)))
     out.findings.sort(key=Finding.sort_key)
     if memo is not None and store is not None:
         outcome = Outcome(out.findings, facts, out.files, settings.ctx.today, rule_meta())
@@ -324,7 +328,7 @@ def run_check(
 
 def _remember(
     memo: Path,
-    items: list[Discovered],
+    items: RunItems,
     stats: Stats,
     observed: Observed,
     outcome: Outcome,
@@ -337,15 +341,15 @@ def _remember(
 
     # The files sorted by path, as the memo keeps them: an order of numbers, not a list of
     # (path, display, stat) tuples, which at 100,000 pages was the run's peak of memory.
-    order = sorted(range(len(items)), key=lambda where: items[where].fspath)
+    order = sorted(range(len(items)), key=items.fspath)
     keys = array("q")
     for where in order:
         key = stats.get(where)
         if key is None:  # unreadable, not a regular file, too large: checked again every time
             return None
         keys.extend(key)
-    paths = tuple(items[where].fspath for where in order)
-    displays = tuple(items[where].display for where in order)
+    paths = tuple(items.fspath(where) for where in order)
+    displays = tuple(items.display(where) for where in order)
     del order
     now = time.time_ns()
     return now if runmemo.store(memo, paths, displays, keys, observed, outcome, now) else None
