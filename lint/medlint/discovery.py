@@ -80,63 +80,69 @@ class RunItems(Sequence[Discovered]):
     A run of 100,000 pages kept a Discovered with its two path strings for each file until its
     end (0.24 KB a page), and the worker processes, forked with that list in their memory,
     each ended up holding a copy of it: the main process writes the objects' reference counts
-    as it reads them, which copies the memory pages they lie on. Here a file is one record in a
-    block string of 4,096 records (its display path, and its absolute path only where that is
-    not the working folder joined with the display path) and an end offset in an array, about
-    0.04 KB a page; a Discovered is made when one is asked for.
+    as it reads them, which copies the memory pages they lie on. Here the display paths are
+    NUL-joined in block strings of 4,096 (a path holds no NUL) with each one's end in an array,
+    about 0.03 KB a file. A file's absolute path is the working folder joined with its display
+    path (or the display path itself when that is absolute); the rare one that is not (a name
+    that is not UTF-8, a file outside the working folder) is kept in a dict. A Discovered is
+    made when one is asked for.
     """
 
-    __slots__ = ("_base", "_blocks", "_ends", "_errors", "_hashes", "_open", "_slots")
+    __slots__ = ("_base", "_blocks", "_ends", "_errors", "_hashes", "_odd", "_open", "_slots")
 
     _BLOCK = 4096
 
     def __init__(self, found: Iterable[Discovered] = (), *, base: str = "") -> None:
-        """`base`: the working folder; an absolute path that is `base/display` is not stored."""
-        self._base = base.rstrip("/") + "/" if base else ""
+        """`base`: the working folder, which relative display paths are under."""
+        self._base = base.rstrip("/") + "/" if base else "/"
         self._blocks: list[str] = []
-        self._ends = array("I")  # each record's end in its block
+        self._ends = array("I")  # each display path's end in its block, separator excluded
         self._errors: dict[int, str] = {}  # folders that could not be listed: rare
-        self._open: list[str] = []  # records of the block being filled
+        self._odd: dict[int, str] = {}  # absolute paths not made from their display path
+        self._open: list[str] = []  # display paths of the block being filled
         self._slots: array[int] | None = None  # `number`'s table, made on first use
         self._hashes: array[int] | None = None
-        for item in found:
-            self.append(item)
-        self._seal()
+        self.extend((item.fspath, item.display, item.error) for item in found)
 
-    def append(self, item: Discovered) -> None:
-        where = len(self._ends)
-        if item.error is not None:
-            self._errors[where] = item.error
-        record = item.display
-        if item.fspath != self._base + record or not self._base or "\x00" in record:
-            record = f"{record}\x00{item.fspath}"
-        start = self._ends[-1] if where % self._BLOCK else 0
-        self._ends.append(start + len(record))
-        self._open.append(record)
-        if len(self._open) == self._BLOCK:
-            self._seal()
+    def extend(self, found: Iterable[Found]) -> None:
+        """Add (absolute path, display, error) of each file, in order (one tight loop: a warm
+        run over 10,000 files is mostly its walk and this)."""
+        base, block_size = self._base, self._BLOCK
+        errors, odd, ends, pending = self._errors, self._odd, self._ends, self._open
+        where = len(ends)
+        end = ends[-1] if where % block_size else -1
+        for fspath, display, error in found:
+            if error is not None:
+                errors[where] = error
+            if fspath != (display if display[:1] == "/" else base + display):
+                odd[where] = fspath
+            end = end + 1 + len(display) if where % block_size else len(display)
+            ends.append(end)
+            pending.append(display)
+            where += 1
+            if len(pending) == block_size:
+                self._seal()
+                pending = self._open
+        self._seal()
         self._slots = self._hashes = None
 
+    def add(self, fspath: str, display: str, error: str | None = None) -> None:
+        self.extend(((fspath, display, error),))
+
+    def append(self, item: Discovered) -> None:
+        self.add(item.fspath, item.display, item.error)
+
     def _seal(self) -> None:
-        """Join the records not yet in a block string into their block (read before it is
-        full, a block is sealed partly and added to later)."""
+        """Join the display paths not yet in a block string into their block (read before it
+        is full, a block is sealed partly and added to later)."""
         if not self._open:
             return
-        joined = "".join(self._open)
+        joined = "\x00".join(self._open)
         if (len(self._ends) - len(self._open)) % self._BLOCK:  # the last block is partial
-            self._blocks[-1] += joined
+            self._blocks[-1] += "\x00" + joined
         else:
             self._blocks.append(joined)
         self._open = []
-
-    def _record(self, where: int) -> str:
-        if where < 0:
-            where += len(self._ends)
-        block, k = divmod(where, self._BLOCK)
-        if self._open:
-            self._seal()
-        end = self._ends[where]
-        return self._blocks[block][self._ends[where - 1] if k else 0 : end]
 
     def __len__(self) -> int:
         return len(self._ends)
@@ -153,43 +159,54 @@ class RunItems(Sequence[Discovered]):
         if not -len(self) <= where < len(self):
             raise IndexError(where)
         where %= len(self)
-        display, _, fspath = self._record(where).partition("\x00")
-        return Discovered(fspath or self._base + display, display, self._errors.get(where))
-
-    def fspath(self, where: int) -> str:
-        """The absolute path of file `where`, as discovered."""
-        display, _, fspath = self._record(where).partition("\x00")
-        return fspath or self._base + display
+        return Discovered(self.fspath(where), self.display(where), self._errors.get(where))
 
     def display(self, where: int) -> str:
         """File `where`'s path as the user names it."""
-        return self._record(where).partition("\x00")[0]
+        if self._open:
+            self._seal()
+        block, k = divmod(where, self._BLOCK)
+        start = self._ends[where - 1] + 1 if k else 0
+        return self._blocks[block][start : self._ends[where]]
+
+    def fspath(self, where: int) -> str:
+        """The absolute path of file `where`, as discovered."""
+        odd = self._odd.get(where)
+        if odd is not None:
+            return odd
+        display = self.display(where)
+        return display if display[0] == "/" else self._base + display
 
     def error(self, where: int) -> str | None:
-        return self._errors.get(where % len(self) if where < 0 else where)
+        return self._errors.get(where)
 
     @property
     def errors(self) -> dict[int, str]:
         """The numbers of the items that are folders which could not be listed, and why."""
         return self._errors
 
+    def displays(self) -> list[str]:
+        """Every file's display path, in order."""
+        self._seal()
+        out: list[str] = []
+        for block in self._blocks:
+            out += block.split("\x00")
+        return out
+
+    def fspaths(self) -> list[str]:
+        """Every file's absolute path, in order."""
+        self._seal()
+        base = self._base
+        out: list[str] = []
+        for block in self._blocks:
+            out += [base + d if d[0] != "/" else d for d in block.split("\x00")]
+        for where, fspath in self._odd.items():
+            out[where] = fspath
+        return out
+
     def pairs(self) -> Iterator[tuple[str, str]]:
         """(absolute path, display) of every file, in order, without making Discovered."""
-        self._seal()
-        base, size, ends = self._base, self._BLOCK, self._ends
-        for block_number, block in enumerate(self._blocks):
-            start = 0
-            for where in range(block_number * size, min(len(ends), (block_number + 1) * size)):
-                end = ends[where]
-                display, _, fspath = block[start:end].partition("\x00")
-                yield fspath or base + display, display
-                start = end
-
-    def fspaths(self) -> Iterator[str]:
-        return (fspath for fspath, _ in self.pairs())
-
-    def displays(self) -> Iterator[str]:
-        return (display for _, display in self.pairs())
+        return zip(self.fspaths(), self.displays(), strict=True)
 
     def number(self, fspath: str) -> int | None:
         """The number of the file whose absolute path is exactly `fspath`; None when no file
@@ -211,7 +228,7 @@ class RunItems(Sequence[Discovered]):
 
     def _index(self) -> tuple[array[int], array[int]]:
         size = 8
-        while size < 2 * len(self) or size < 8:
+        while size < 2 * len(self):
             size *= 2
         slots = array("q", bytes(8 * size))
         hashes = array("q", bytes(8 * size))
@@ -232,7 +249,7 @@ class RunItems(Sequence[Discovered]):
             return NotImplemented
         return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
 
-    __hash__ = None  # type: ignore[assignment]  # mutable while discovery appends
+    __hash__ = None  # type: ignore[assignment]  # mutable while discovery adds to it
 
     def __repr__(self) -> str:
         return f"RunItems({list(self)!r})"
@@ -304,6 +321,25 @@ def discover(
     respect_gitignore: bool = True,
 ) -> Iterator[Discovered]:
     """Yield the files to check, each once, sorted within each named path."""
+    for path, display, error in found(
+        paths, cwd, exclude=exclude, config_root=config_root, respect_gitignore=respect_gitignore
+    ):
+        yield Discovered(path, display, error)
+
+
+# (absolute path, display, error) of one file, or of a folder that could not be listed.
+Found = tuple[str, str, str | None]
+
+
+def found(
+    paths: list[Path],
+    cwd: Path,
+    *,
+    exclude: list[str],
+    config_root: Path,
+    respect_gitignore: bool = True,
+) -> Iterator[Found]:
+    """`discover`'s files as plain tuples (what RunItems packs: no object per file)."""
     root = str(config_root.resolve())
     seen: set[str] = set()  # os.path.normcase'd paths: equal as pathlib would compare them
     # Built on first use: files named on the command line (the pre-commit hook's) are taken
@@ -330,7 +366,7 @@ def discover(
             key = os.path.normcase(absolute)
             if key not in seen:
                 seen.add(key)
-                yield Discovered(absolute, display_base)
+                yield str(absolute), display_base, None
             continue
         yield from _walk(absolute, cwd, excluded if exclude else None, respect_gitignore, seen)
 
@@ -341,7 +377,7 @@ def _walk(
     excluded: Callable[[str, bool], bool] | None,
     respect_gitignore: bool,
     seen: set[str],
-) -> Iterator[Discovered]:
+) -> Iterator[Found]:
     cwd_str = str(cwd)
     # Stack of (folder, [(folder the spec is relative to, spec)...]).
     specs: list[tuple[str, pathspec.GitIgnoreSpec]] = []
@@ -377,7 +413,7 @@ def _walk(
         try:
             entries = sorted(os.scandir(folder), key=lambda e: e.name)
         except OSError as exc:
-            yield Discovered(folder, _display(folder, cwd), error=exc.strerror or str(exc))
+            yield str(folder), _display(folder, cwd), exc.strerror or str(exc)
             continue
         subfolders: list[Path] = []
         # A file's display path is the folder's plus its name (what `_display` gives, a
@@ -404,7 +440,7 @@ def _walk(
                 if key not in seen:
                     seen.add(key)
                     shown = printable(prefix + name) if prefix is not None else None
-                    yield Discovered(path, shown or _display(path, cwd_str))
+                    yield path, shown or _display(path, cwd_str), None
         # Depth-first in name order: push in reverse so the first name is walked first.
         stack.extend((sub, local) for sub in reversed(subfolders))
 

@@ -20,7 +20,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, overload
 
 from medlint import __version__
-from medlint.discovery import Discovered, RunItems, discover, run_items
+from medlint.discovery import Discovered, RunItems, run_items
+from medlint.discovery import found as found_files
 
 if TYPE_CHECKING:
     from medlint.cache import ResultCache, StatKey
@@ -65,14 +66,17 @@ class RunResult:
 def collect(paths: list[Path], cwd: Path, config: Config, config_root: Path) -> RunItems:
     """The run's files, packed as they are found (see RunItems: a Discovered per file was most
     of a large run's memory, and was copied into every worker)."""
-    found = discover(
-        paths,
-        cwd,
-        exclude=[*config.exclude, *config.extend_exclude],
-        config_root=config_root,
-        respect_gitignore=config.respect_gitignore,
+    items = RunItems(base=str(cwd))
+    items.extend(
+        found_files(
+            paths,
+            cwd,
+            exclude=[*config.exclude, *config.extend_exclude],
+            config_root=config_root,
+            respect_gitignore=config.respect_gitignore,
+        )
     )
-    return RunItems(found, base=str(cwd))
+    return items
 
 
 def _open_cache(settings: Settings, config: Config, options: RunOptions) -> ResultCache:
@@ -226,7 +230,7 @@ def _memo(items: RunItems, options: RunOptions, config: Config) -> Path | None:
         from medlint import runmemo
 
         folder = options.cache_dir or Path.cwd() / config.cache_dir
-        found = runmemo.memo_path(folder, options.memo_key, list(items.fspaths()))
+        found = runmemo.memo_path(folder, options.memo_key, items.fspaths())
     options.memo_for = (items, found, False)
     return found
 
