@@ -144,9 +144,10 @@ def _payloads(
     store: ResultCache | None,
     jobs: int | None,
     stats: Stats,
-) -> Iterator[tuple[int, bytes]]:
-    """(place in `items`, payload) of every item: from the cache when unchanged, else checked
-    now.
+) -> Iterator[tuple[int, bytes, str, str]]:
+    """(place in `items`, payload, display, absolute path) of every item: from the cache when
+    unchanged, else checked now. The paths come along because they are at hand here (a
+    worker sends its back): RunItems makes a new string each time it is asked for one.
 
     Files are taken bucket by bucket of the cache, and a bucket is written and let go as soon
     as its last file is done, so the cache never holds more than a few buckets in memory.
@@ -159,22 +160,26 @@ def _payloads(
     # Files by their number in `items`, in arrays: a tuple per file (path, display, number)
     # for all 100,000 files of a large run was 9 MB held until its end. The workers get
     # (path, display, number) triples, made as each chunk is sent (see `_Triples`).
-    for where in sorted(items.errors):
-        yield where, parallel.encode(lint_file(items[where], settings), (), (None,) * 4)
-    todo = array("q", (where for where in range(len(items)) if where not in items.errors))
+    errors = items.errors
+    for where in sorted(errors):
+        item = items[where]
+        payload = parallel.encode(lint_file(item, settings), (), (None,) * 4)
+        yield where, payload, item.display, item.fspath
     if store is None:
+        todo = array("q", (where for where in range(len(items)) if where not in errors))
         for checked in parallel.check_many(_Triples(items, todo), settings, jobs):
-            yield checked.where, checked.payload
+            yield checked.where, checked.payload, checked.display, checked.path
         return
     from medlint.cache import Entry, bucket_of
 
     buckets: dict[int, array[int]] = {}
-    for where in todo:
-        index = bucket_of(items.fspath(where))
+    for where, fspath in enumerate(items.fspaths()):
+        if where in errors:
+            continue
+        index = bucket_of(fspath)
         if index not in buckets:
             buckets[index] = array("q")
         buckets[index].append(where)
-    del todo
     misses = array("q")
     pending: dict[int, int] = {}
     try:
@@ -184,10 +189,11 @@ def _payloads(
                 pending[index] = len(buckets[index])
                 continue
             for where in buckets[index]:
-                found = store.lookup(items.fspath(where), items.display(where), index)
+                fspath, display = items.fspath(where), items.display(where)
+                found = store.lookup(fspath, display, index)
                 if found is not None:
                     stats.put(where, found[1])
-                    yield where, found[0]
+                    yield where, found[0], display, fspath
                 else:
                     misses.append(where)
                     pending[index] = pending.get(index, 0) + 1
@@ -195,22 +201,17 @@ def _payloads(
                 store.release(index)
         buckets.clear()
         for checked in parallel.check_many(_Triples(items, misses), settings, jobs):
-            fspath = items.fspath(checked.where)
-            index = bucket_of(fspath)
+            index = bucket_of(checked.path)
             if checked.stat is not None:
                 stored = Entry(
-                    items.display(checked.where),
-                    checked.stat,
-                    checked.digest,
-                    checked.trusted,
-                    checked.payload,
+                    checked.display, checked.stat, checked.digest, checked.trusted, checked.payload
                 )
-                store.store(fspath, stored, index)
+                store.store(checked.path, stored, index)
                 stats.put(checked.where, checked.stat)
             pending[index] -= 1
             if not pending[index]:
                 store.release(index)
-            yield checked.where, checked.payload
+            yield checked.where, checked.payload, checked.display, checked.path
     finally:
         store.flush()
 
@@ -308,10 +309,9 @@ def run_check(
     shared: dict[str, str] = {}
     stats = Stats(len(items))
     payloads = _payloads(items, settings, store, options.jobs, stats)
-    for arrived, (where, payload) in enumerate(payloads, 1):
-        result, info, anchors = decode(items.display(where), payload, remote, shared)
+    for arrived, (where, payload, display, fspath) in enumerate(payloads, 1):
+        result, info, anchors = decode(display, payload, remote, shared)
         pages.put(where, info)
-        fspath = items.fspath(where)
         if phase.add(result, anchors, fspath) and (result.findings or result.suppressions):
             out.findings.extend(finalize(result, settings))
         if options.progress is not None:
