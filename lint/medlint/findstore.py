@@ -28,6 +28,8 @@ import marshal
 import struct
 from array import array
 from collections.abc import Iterable, Iterator, Sequence
+from itertools import groupby
+from operator import attrgetter
 from typing import Any, cast, overload
 
 from medlint.findings import Applicability, Edit, Finding, Fix, Severity, Span
@@ -40,8 +42,13 @@ KEEP = 10_000
 TABLE_BOUND = 1 << 16
 
 _FIELDS = 8  # kind, message, start, end, line, column, end line, end column
-_HEAD = struct.Struct("<II")  # a record's findings, its path's length in bytes
+# A record's head: its findings, then the lengths in bytes of its path, its numbers and its
+# extras (0: none), and its numbers' size in bytes (4, or 8 past 32 bits). The head, the path,
+# the numbers and the marshalled extras follow each other.
+_HEAD = struct.Struct("<IIIIB")
 
+_TYPECODE = {4: "i", 8: "q"}
+_path = attrgetter("path")
 _SEVERITY = {int(s): s for s in Severity}
 _APPLICABILITY = {a.value: a for a in Applicability}
 
@@ -85,11 +92,19 @@ def _encode(path: str, findings: Sequence[Finding], tables: _Tables) -> bytes:
     add = numbers.extend
     extras: list[tuple[Any, ...]] = []
     kind_of, string_of = tables.kind, tables.string
+    kind_ids, string_ids = tables.kind_ids.get, tables.string_ids.get
     for i, f in enumerate(findings):
         s = f.span
-        kind_row: KindRow = (f.code, f.rule, int(f.severity), f.help)
-        kind = kind_of(kind_row)
-        message = string_of(f.message)
+        # Keyed by the severity itself (an IntEnum hashes and compares as its number), stored
+        # as the number (marshal takes plain ints only): enum's `.value` is a slow property.
+        kind_row: KindRow = (f.code, f.rule, f.severity, f.help)
+        kind = kind_ids(kind_row)
+        if kind is None:
+            kind_row = (f.code, f.rule, int(f.severity), f.help)
+            kind = kind_of(kind_row)
+        message = string_ids(f.message)
+        if message is None:
+            message = string_of(f.message)
         fix = f.fix
         add((kind, message, s.start, s.end, s.line, s.column, s.end_line, s.end_column))
         if kind < 0 or message < 0 or fix is not None or f.data:
@@ -115,14 +130,16 @@ def _encode(path: str, findings: Sequence[Finding], tables: _Tables) -> bytes:
     except OverflowError:  # offsets past 2 GiB: no page within max-file-size has them
         packed = array("q", numbers)
     name = path.encode("utf-8", "surrogatepass")
-    body = marshal.dumps((packed.typecode, packed.tobytes(), tuple(extras)))
-    return _HEAD.pack(len(findings), len(name)) + name + body
+    raw = packed.tobytes()
+    more = marshal.dumps(tuple(extras)) if extras else b""
+    head = _HEAD.pack(len(findings), len(name), len(raw), len(more), packed.itemsize)
+    return b"".join((head, name, raw, more))
 
 
 def _record_path(blob: memoryview | bytes | bytearray, start: int) -> str:
-    _, size = _HEAD.unpack_from(blob, start)
+    size = _HEAD.unpack_from(blob, start)[1]
     at = start + _HEAD.size
-    return bytes(blob[at : at + size]).decode("utf-8", "surrogatepass")
+    return str(blob[at : at + size], "utf-8", "surrogatepass")
 
 
 class _Decoder:
@@ -135,15 +152,16 @@ class _Decoder:
         self.strings = strings
 
     def decode(self, blob: memoryview | bytes | bytearray, start: int, end: int) -> list[Finding]:
-        count, size = _HEAD.unpack_from(blob, start)
+        count, size, numbers, extra, width = _HEAD.unpack_from(blob, start)
         at = start + _HEAD.size
-        path = bytes(blob[at : at + size]).decode("utf-8", "surrogatepass")
-        typecode, raw, extras = marshal.loads(blob[at + size : end])
-        values = array(typecode)
-        values.frombytes(raw)
-        if len(values) != count * _FIELDS:
+        path = str(blob[at : at + size], "utf-8", "surrogatepass")
+        at += size
+        values = array(_TYPECODE[width])
+        values.frombytes(blob[at : at + numbers])
+        at += numbers
+        if len(values) != count * _FIELDS or at + extra != end:
             raise ValueError("damaged finding record")
-        more = {x[0]: x for x in extras} if extras else None
+        more = {x[0]: x for x in marshal.loads(blob[at:end])} if extra else None
         kinds, strings = self.kinds, self.strings
         out: list[Finding] = []
         it = iter(values)
@@ -353,16 +371,13 @@ class FindingStore:
 
     def _append(self, where: int, findings: Sequence[Finding]) -> None:
         """Records for one put: one per run of findings with the same path."""
-        begin = 0
-        for k in range(1, len(findings) + 1):
-            if k == len(findings) or findings[k].path != findings[begin].path:
-                start = len(self._blob)
-                self._blob += _encode(findings[begin].path, findings[begin:k], self._tables)
-                if self._ends[where] == 0:
-                    self._starts[where], self._ends[where] = start, len(self._blob)
-                else:
-                    self._more.setdefault(where, []).append((start, len(self._blob)))
-                begin = k
+        for path, group in groupby(findings, key=_path):
+            start = len(self._blob)
+            self._blob += _encode(path, list(group), self._tables)
+            if self._ends[where] == 0:
+                self._starts[where], self._ends[where] = start, len(self._blob)
+            else:
+                self._more.setdefault(where, []).append((start, len(self._blob)))
 
     def ordered(self, order: Sequence[int]) -> Sequence[Finding]:
         """Every finding put, in `Finding.sort_key` order. `order`: the page numbers sorted by
@@ -439,11 +454,8 @@ def pack(findings: Sequence[Finding]) -> PackedFindings:
     blob = bytearray()
     tables = _Tables()
     starts, ends = array("q"), array("q")
-    begin = 0
-    for k in range(1, len(findings) + 1):
-        if k == len(findings) or findings[k].path != findings[begin].path:
-            starts.append(len(blob))
-            blob += _encode(findings[begin].path, findings[begin:k], tables)
-            ends.append(len(blob))
-            begin = k
+    for path, group in groupby(findings, key=_path):
+        starts.append(len(blob))
+        blob += _encode(path, list(group), tables)
+        ends.append(len(blob))
     return PackedFindings(blob, starts, ends, tables)
