@@ -158,7 +158,7 @@ def test_a_packed_store_holds_a_few_dozen_bytes_a_finding() -> None:
     out = store.ordered(_order(pages))
     assert isinstance(out, PackedFindings)
     blob = out.packed()[2]
-    assert isinstance(blob, memoryview)
+    assert isinstance(blob, bytes | bytearray)
     # Two findings in three carry a fix or data here, far more than a corpus does (one in eight).
     assert len(blob) / len(out) < 80
 

@@ -41,6 +41,7 @@ KEEP = 10_000
 # extras instead, so a corpus of ever-new messages cannot grow the tables without bound.
 TABLE_BOUND = 1 << 16
 
+_BATCH = 256  # records decoded at once by a pass over a sequence too large to keep
 _FIELDS = 8  # kind, message, start, end, line, column, end line, end column
 # A record's head: its findings, then the lengths in bytes of its path, its numbers and its
 # extras (0: none), and its numbers' size in bytes (4, or 8 past 32 bits). The head, the path,
@@ -136,7 +137,7 @@ def _encode(path: str, findings: Sequence[Finding], tables: _Tables) -> bytes:
     return b"".join((head, name, raw, more))
 
 
-def _record_path(blob: memoryview | bytes | bytearray, start: int) -> str:
+def _record_path(blob: bytes | bytearray, start: int) -> str:
     size = _HEAD.unpack_from(blob, start)[1]
     at = start + _HEAD.size
     return str(blob[at : at + size], "utf-8", "surrogatepass")
@@ -148,72 +149,103 @@ class _Decoder:
     __slots__ = ("kinds", "strings")
 
     def __init__(self, kinds: Sequence[KindRow], strings: Sequence[str]) -> None:
+        # Number -1 (written out in the extras instead) finds the placeholder at the end: the
+        # finding is made again from its extras.
         self.kinds = [(c, r, _SEVERITY[v], h) for c, r, v, h in kinds]
-        self.strings = strings
+        self.kinds.append(("", "", Severity.INFO, None))
+        self.strings = [*strings, ""]
 
-    def decode(self, blob: memoryview | bytes | bytearray, start: int, end: int) -> list[Finding]:
-        count, size, numbers, extra, width = _HEAD.unpack_from(blob, start)
-        at = start + _HEAD.size
-        path = str(blob[at : at + size], "utf-8", "surrogatepass")
-        at += size
-        values = array(_TYPECODE[width])
-        values.frombytes(blob[at : at + numbers])
-        at += numbers
-        if len(values) != count * _FIELDS or at + extra != end:
+    def decode(self, blob: bytes | bytearray, bounds: Iterable[tuple[int, int]]) -> list[Finding]:
+        """The findings of the records `blob[start:end]` for each (start, end), in turn.
+
+        A batch of records at once: their numbers are joined and read as one array, and the
+        findings made in one loop (record by record, a page has one or two findings, and the
+        work per record was as much as the work per finding)."""
+        unpack, head = _HEAD.unpack_from, _HEAD.size
+        paths: list[str] = []  # each finding's
+        raws: list[bytes | bytearray] = []
+        sizes: list[int] = []  # each record's numbers' width
+        extras: dict[int, tuple[Any, ...]] = {}
+        total = 0
+        for start, end in bounds:
+            count, size, numbers, extra, width = unpack(blob, start)
+            at = start + head
+            paths += [blob[at : at + size].decode("utf-8", "surrogatepass")] * count
+            at += size
+            raws.append(blob[at : at + numbers])
+            sizes.append(width)
+            at += numbers
+            if width not in _TYPECODE or numbers != count * _FIELDS * width or at + extra != end:
+                raise ValueError("damaged finding record")
+            if extra:
+                for x in marshal.loads(blob[at:end]):
+                    extras[total + x[0]] = x
+            total += count
+        widths = set(sizes)
+        if widths <= {4}:
+            values = array("i")
+            values.frombytes(b"".join(raws))
+        else:  # some record needed 64 bits
+            values = array("q")
+            for raw, width in zip(raws, sizes, strict=True):
+                part = array(_TYPECODE[width])
+                part.frombytes(raw)
+                values.extend(part)
+        del raws
+        if len(values) != _FIELDS * total:
             raise ValueError("damaged finding record")
-        more = {x[0]: x for x in marshal.loads(blob[at:end])} if extra else None
         kinds, strings = self.kinds, self.strings
         out: list[Finding] = []
+        add = out.append
         it = iter(values)
-        for i, (kind, message, s, e, line, col, end_line, end_col) in enumerate(
-            zip(it, it, it, it, it, it, it, it, strict=False)  # eight numbers a finding
+        rows = zip(it, it, it, it, it, it, it, it, strict=False)  # eight numbers a finding
+        for path, (kind, message, s, e, line, col, end_line, end_col) in zip(
+            paths, rows, strict=True
         ):
-            span = Span(
-                start=s, end=e, line=line, column=col, end_line=end_line, end_column=end_col
-            )
-            x = more.get(i) if more is not None else None
-            if x is None:
-                code, rule, severity, hlp = kinds[kind]
-                out.append(
-                    Finding(
-                        path=path,
-                        code=code,
-                        rule=rule,
-                        severity=severity,
-                        span=span,
-                        message=strings[message],
-                        help=hlp,
-                    )
-                )
-                continue
-            _, kind_row, text, fix_row, data = x
-            if kind_row is not None:
-                code, rule, value, hlp = kind_row
-                severity = _SEVERITY[value]
-            else:
-                code, rule, severity, hlp = kinds[kind]
-            fix = None
-            if fix_row is not None:
-                title, edits, applicability = fix_row
-                fix = Fix(
-                    title=strings[title] if isinstance(title, int) else title,
-                    edits=tuple(Edit(start=a, end=b, replacement=r) for a, b, r in edits),
-                    applicability=_APPLICABILITY[applicability],
-                )
-            out.append(
+            code, rule, severity, hlp = kinds[kind]
+            add(
                 Finding(
                     path=path,
                     code=code,
                     rule=rule,
                     severity=severity,
-                    span=span,
-                    message=strings[message] if text is None else text,
-                    fix=fix,
+                    span=Span(
+                        start=s, end=e, line=line, column=col, end_line=end_line, end_column=end_col
+                    ),
+                    message=strings[message],
                     help=hlp,
-                    data=data,
                 )
             )
+        for i, x in extras.items():
+            out[i] = self._with_extras(out[i], x)
         return out
+
+    def _with_extras(self, f: Finding, x: tuple[Any, ...]) -> Finding:
+        """Finding `f` made again with what its record wrote out in its extras."""
+        _, kind_row, text, fix_row, data = x
+        code, rule, severity, hlp = f.code, f.rule, f.severity, f.help
+        if kind_row is not None:
+            code, rule, value, hlp = kind_row
+            severity = _SEVERITY[value]
+        fix = None
+        if fix_row is not None:
+            title, edits, applicability = fix_row
+            fix = Fix(
+                title=self.strings[title] if isinstance(title, int) else title,
+                edits=tuple(Edit(start=a, end=b, replacement=r) for a, b, r in edits),
+                applicability=_APPLICABILITY[applicability],
+            )
+        return Finding(
+            path=f.path,
+            code=code,
+            rule=rule,
+            severity=severity,
+            span=f.span,
+            message=f.message if text is None else text,
+            fix=fix,
+            help=hlp,
+            data=data,
+        )
 
 
 class PackedFindings(Sequence[Finding]):
@@ -227,7 +259,7 @@ class PackedFindings(Sequence[Finding]):
 
     def __init__(
         self,
-        blob: memoryview | bytes | bytearray,
+        blob: bytes | bytearray,
         starts: array[int],
         ends: array[int],
         tables: _Tables,
@@ -235,7 +267,7 @@ class PackedFindings(Sequence[Finding]):
         """Record i is `blob[starts[i]:ends[i]]`; records are in display order."""
         if len(starts) != len(ends):
             raise ValueError("damaged finding records")
-        self._blob = memoryview(blob)
+        self._blob = blob  # sliced as it is: bytes slice faster than a memoryview
         self._starts, self._ends, self._tables = starts, ends, tables
         self._decoder: _Decoder | None = None
         # Findings before each record, and in all at the end: len and indexing without decoding.
@@ -251,7 +283,14 @@ class PackedFindings(Sequence[Finding]):
     def _record(self, k: int) -> list[Finding]:
         if self._decoder is None:
             self._decoder = _Decoder(self._tables.kinds, self._tables.strings)
-        return self._decoder.decode(self._blob, self._starts[k], self._ends[k])
+        return self._decoder.decode(self._blob, [(self._starts[k], self._ends[k])])
+
+    def _batch(self, lo: int, hi: int) -> list[Finding]:
+        """The findings of records lo to hi - 1."""
+        if self._decoder is None:
+            self._decoder = _Decoder(self._tables.kinds, self._tables.strings)
+        bounds = zip(self._starts[lo:hi], self._ends[lo:hi], strict=True)
+        return self._decoder.decode(self._blob, bounds)
 
     def __len__(self) -> int:
         return self._firsts[-1]
@@ -260,16 +299,14 @@ class PackedFindings(Sequence[Finding]):
         if self._kept is not None:
             return iter(self._kept)
         if len(self) <= KEEP:
-            kept: list[Finding] = []
-            for k in range(len(self._starts)):
-                kept.extend(self._record(k))
-            self._kept = kept
-            return iter(kept)
+            self._kept = self._batch(0, len(self._starts))
+            return iter(self._kept)
         return self._each()
 
     def _each(self) -> Iterator[Finding]:
-        for k in range(len(self._starts)):
-            yield from self._record(k)
+        """Decoded a batch of records at a time: a few hundred findings held at once."""
+        for lo in range(0, len(self._starts), _BATCH):
+            yield from self._batch(lo, lo + _BATCH)
 
     @overload
     def __getitem__(self, index: int) -> Finding: ...
@@ -416,9 +453,7 @@ class FindingStore:
             if more is not None:  # a page put more than once: its records merged into one
                 if decoder is None:
                     decoder = _Decoder(tables.kinds, tables.strings)
-                page = decoder.decode(blob, start, end)
-                for a, b in more:
-                    page.extend(decoder.decode(blob, a, b))
+                page = decoder.decode(blob, [(start, end), *more])
                 page.sort(key=Finding.sort_key)
                 if any(f.path != page[0].path for f in page):
                     in_order = False
@@ -439,9 +474,8 @@ class FindingStore:
         decoder = _Decoder(tables.kinds, tables.strings)
         for where in range(self._count):
             if self._ends[where]:
-                everything.extend(decoder.decode(blob, self._starts[where], self._ends[where]))
-            for a, b in self._more.get(where, ()):
-                everything.extend(decoder.decode(blob, a, b))
+                everything.extend(decoder.decode(blob, [(self._starts[where], self._ends[where])]))
+            everything.extend(decoder.decode(blob, self._more.get(where, ())))
         everything.sort(key=Finding.sort_key)
         return pack(everything)
 
