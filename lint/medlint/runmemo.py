@@ -46,7 +46,7 @@ if TYPE_CHECKING:  # not imported by a run that prints the output it kept (see `
     from medlint.reporters.base import PageInfo
 
 KEEP = 8  # memo files kept per fingerprint: the corpus, a few sections, the last pre-commit sets
-MEMO_FORMAT = 3  # the record's layout (see `store`)
+MEMO_FORMAT = 4  # the record's layout (see `store`); 4: findings packed (findstore)
 
 
 @dataclass(slots=True)
@@ -61,7 +61,7 @@ class Observed:
 
 @dataclass(slots=True)
 class Outcome:
-    findings: list[Finding]
+    findings: Sequence[Finding]  # in order; a findstore.PackedFindings for a large run
     pages: LazyPages
     files: int
     today: dt.date  # the date the run judged review currency against
@@ -299,10 +299,10 @@ class Recalled:
         self._findings, self._pages = findings, pages
 
     def outcome(self) -> Outcome:
-        from medlint import wire
+        from medlint.findstore import PackedFindings
 
         return Outcome(
-            findings=wire.from_rows(marshal.loads(self._findings)),
+            findings=PackedFindings.unpacked(marshal.loads(self._findings)),
             pages=LazyPages(PackedRows.unpacked(marshal.loads(self._pages))),
             files=self.files,
             today=self.today,
@@ -386,7 +386,7 @@ def store(
         return False
 
     def parts() -> Iterator[object]:
-        from medlint import wire
+        from medlint import findstore
 
         meta = (outcome.today.toordinal(), tuple(sorted(outcome.rule_meta.items())))
         yield (MEMO_FORMAT, outcome.files, now_ns, meta)
@@ -396,7 +396,9 @@ def store(
         yield tuple(sorted(observed.folders.items()))
         yield tuple(sorted(observed.probes.items()))
         yield tuple(sorted(observed.pages.items()))
-        yield wire.to_rows(outcome.findings)
+        # The store's records as they are (a run that held its findings as objects, at most
+        # findstore.KEEP of them, has them packed now): never a row per finding at once.
+        yield findstore.pack(outcome.findings).packed()
         yield outcome.pages.rows.packed()
 
     try:

@@ -6,6 +6,7 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from medlint.findings import Applicability, Finding, Severity
 from medlint.records import record
@@ -38,12 +39,22 @@ class PageInfo:
         _set(self, "review_due", review_due)
 
 
+class _Tally(NamedTuple):
+    severities: Counter[Severity]
+    rules: Counter[tuple[str, str]]  # (code, rule)
+    paths: int  # files with findings
+    safe: int
+    unsafe: int
+
+
 @record(frozen=True)
 @dataclass(init=False, repr=False, eq=False, slots=True)
 class Report:
     """Everything a reporter shows about one run."""
 
-    findings: tuple[Finding, ...]  # sorted by path, line, column, code
+    # Sorted by path, line, column, code. Any sequence, taken as it is: a large run's is a
+    # findstore.PackedFindings, decoded as it is iterated, never copied into a tuple.
+    findings: Sequence[Finding]
     files: int  # files checked
     version: str
     today: dt.date
@@ -61,30 +72,53 @@ class Report:
     # Path from the folder the report file is written to back to the working directory (with a
     # trailing "/", or "" when it is the same folder), so the HTML report's links to files work.
     link_base: str = ""
+    # The helpers' counts, worked out in one pass on first use (see `_tally`).
+    _tallied: _Tally | None = field(default=None, init=False, repr=False, compare=False)
+
+    def _tally(self) -> _Tally:
+        """Every count the helpers below give, in one pass over the findings: a large run's
+        findings are decoded each time they are iterated (findstore), and the text report
+        alone asked for six passes (three severities, files, safe and unsafe fixes)."""
+        if self._tallied is None:
+            severities: Counter[Severity] = Counter()
+            rules: Counter[tuple[str, str]] = Counter()
+            paths: set[str] = set()
+            safe = unsafe = 0
+            for f in self.findings:
+                severities[f.severity] += 1
+                rules[f.code, f.rule] += 1
+                paths.add(f.path)
+                if f.fix:
+                    if f.fix.applicability is Applicability.SAFE:
+                        safe += 1
+                    elif f.fix.applicability is Applicability.UNSAFE:
+                        unsafe += 1
+            object.__setattr__(
+                self, "_tallied", _Tally(severities, rules, len(paths), safe, unsafe)
+            )
+        assert self._tallied is not None
+        return self._tallied
 
     def count(self, severity: Severity) -> int:
-        return sum(1 for f in self.findings if f.severity == severity)
+        return self._tally().severities[severity]
 
     @property
     def files_with_findings(self) -> int:
-        return len({f.path for f in self.findings})
+        return self._tally().paths
 
     def by_rule(self) -> list[tuple[str, str, int]]:
         """(code, rule, count), most frequent first, then by code."""
-        counts = Counter((f.code, f.rule) for f in self.findings)
+        counts = self._tally().rules
         return sorted(((c, r, n) for (c, r), n in counts.items()), key=lambda t: (-t[2], t[0]))
 
     def fixable(self) -> tuple[int, int]:
         """(safe, unsafe) fixable findings."""
-        safe = sum(1 for f in self.findings if f.fix and f.fix.applicability is Applicability.SAFE)
-        unsafe = sum(
-            1 for f in self.findings if f.fix and f.fix.applicability is Applicability.UNSAFE
-        )
-        return safe, unsafe
+        tally = self._tally()
+        return tally.safe, tally.unsafe
 
     def __init__(
         self,
-        findings: tuple[Finding, ...],
+        findings: Sequence[Finding],
         files: int,
         version: str,
         today: dt.date,
@@ -110,3 +144,4 @@ class Report:
         _set(self, "fail_on", fail_on)
         _set(self, "targets", targets)
         _set(self, "link_base", link_base)
+        _set(self, "_tallied", None)

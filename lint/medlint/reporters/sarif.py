@@ -17,6 +17,7 @@ import json
 import os
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from urllib.parse import quote
@@ -79,7 +80,7 @@ def relative_path(path: str) -> str:
     return pure
 
 
-def fingerprints(findings: tuple[Finding, ...], sources: SourceTexts) -> list[str]:
+def fingerprints(findings: Sequence[Finding], sources: SourceTexts) -> list[str]:
     """A stable id per finding: hash of code, path and the trimmed text of its line.
 
     Two findings of one rule on identical lines of one file are told apart by occurrence order,
