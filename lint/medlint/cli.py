@@ -144,18 +144,19 @@ def check_paths(
     report = make_report(run, settings, statistics=statistics)
     report = dataclasses.replace(report, fail_on=fail, targets=_targets(paths))
     written = True
+    code = exit_code(run.findings, fail)  # once: a large run's findings decode on each pass
     if output is None:
         text = render(report, fmt, quiet=quiet, colour=colour)
         _echo(text, nl=False)
         if run.memo is not None and not reports:
             from medlint.runmemo import remember_shown
 
-            remember_shown(*run.memo, how, exit_code(run.findings, fail), text)
+            remember_shown(*run.memo, how, code, text)
     else:
         written = _write_report(report, fmt, output, quiet)
     for extra_fmt, path in reports:
         written = _write_report(report, extra_fmt, path, quiet) and written
-    raise SystemExit(exit_code(run.findings, fail) if written else EXIT_ERROR)
+    raise SystemExit(code if written else EXIT_ERROR)
 
 
 def _targets(paths: tuple[Path, ...]) -> tuple[str, ...]:

@@ -51,7 +51,7 @@ class RunOptions:
 
 @dataclass(slots=True)
 class RunResult:
-    findings: list[Finding]
+    findings: Sequence[Finding]
     files: int
     pages: Sequence[PageInfo] = ()
     unchecked_links: int = 0
@@ -293,13 +293,15 @@ def run_check(
         store.create()
     # Imported only when pages are really checked or decoded: not on a run memo hit.
     from medlint.engine import finalize
-    from medlint.findings import Finding
+    from medlint.findstore import FindingStore
     from medlint.linkphase import LinkPhase
     from medlint.outcome import decode
     from medlint.runmemo import LazyPages, Outcome, RowPacker
 
     out = RunResult(findings=[], files=len(items))
     pages = RowPacker(len(items))
+    found = FindingStore(len(items))
+    waiting: dict[int, int] = {}  # id of a result the link phase kept -> its page
     # Pages are judged and finalized as they arrive, in whatever order workers finish them;
     # everything is sorted at the end, so the output does not depend on that order.
     phase = LinkPhase(
@@ -312,17 +314,22 @@ def run_check(
     for arrived, (where, payload, display, fspath) in enumerate(payloads, 1):
         result, info, anchors = decode(display, payload, remote, shared)
         pages.put(where, info)
-        if phase.add(result, anchors, fspath) and (result.findings or result.suppressions):
-            out.findings.extend(finalize(result, settings))
+        if not phase.add(result, anchors, fspath):
+            waiting[id(result)] = where
+        elif result.findings or result.suppressions:
+            found.put(where, finalize(result, settings))
         if options.progress is not None:
             options.progress(arrived, total)
     del shared
     for result in phase.finish():
         if result.findings or result.suppressions:
-            out.findings.extend(finalize(result, settings))
+            found.put(waiting[id(result)], finalize(result, settings))
+    del waiting
     # By path, as displayed: paths are unique.
-    out.pages = facts = LazyPages(pages.rows(sorted(range(total), key=items.display)))
-    out.findings.sort(key=Finding.sort_key)
+    order = sorted(range(total), key=items.display)
+    out.pages = facts = LazyPages(pages.rows(order))
+    out.findings = found.ordered(order)
+    del order, found
     if memo is not None and store is not None:
         outcome = Outcome(out.findings, facts, out.files, settings.ctx.today, rule_meta())
         written = _remember(memo, items, stats, phase.observed, outcome)
@@ -379,7 +386,7 @@ def make_report(run: RunResult, settings: Settings | None, *, statistics: bool) 
     else:
         today, meta = settings.ctx.today, rule_meta()
     return Report(
-        findings=tuple(run.findings),
+        findings=run.findings,
         files=run.files,
         version=__version__,
         today=today,
