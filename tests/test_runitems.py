@@ -96,3 +96,15 @@ def test_a_file_costs_a_few_dozen_bytes() -> None:
         tracemalloc.stop()
     assert len(items) == 50_000
     assert held / len(items) < 40  # 24 characters of display path and a 4-byte offset
+
+
+def test_the_signature_names_exactly_this_list_of_files() -> None:
+    """The run memo is named for it, and keeps no list of paths of its own."""
+    same = RunItems(ODD, base="/work").signature()
+    assert RunItems(list(ODD), base="/work").signature() == same
+    assert RunItems(ODD[::-1], base="/work").signature() != same  # order: stats are in it
+    assert RunItems(ODD[:-1], base="/work").signature() != same
+    moved = [Discovered("/else" + d.fspath[5:], d.display, d.error) for d in ODD]
+    assert RunItems(moved, base="/else").signature() != same  # same displays, other files
+    renamed = [*ODD[:-1], Discovered("/work/d.md", "d.md")]  # same file, shown otherwise
+    assert RunItems(renamed, base="/work").signature() != same

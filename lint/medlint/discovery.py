@@ -208,6 +208,20 @@ class RunItems(Sequence[Discovered]):
         """(absolute path, display) of every file, in order, without making Discovered."""
         return zip(self.fspaths(), self.displays(), strict=True)
 
+    def signature(self) -> bytes:
+        """A digest of every file's (absolute path, display) in order, made from the packed
+        form as it is: the run memo's name for this list of files (no string per file)."""
+        from hashlib import blake2b
+
+        self._seal()
+        made = blake2b(digest_size=16)
+        made.update(self._base.encode("utf-8", "surrogatepass"))
+        for block in self._blocks:
+            made.update(b"\x01" + block.encode("utf-8", "surrogatepass"))
+        extras = repr((sorted(self._odd.items()), sorted(self._errors.items())))
+        made.update(b"\x02" + extras.encode("utf-8", "surrogatepass"))
+        return made.digest()
+
     def number(self, fspath: str) -> int | None:
         """The number of the file whose absolute path is exactly `fspath`; None when no file
         of the run has it. A table of numbers by hash (16 bytes a file, open addressing), made

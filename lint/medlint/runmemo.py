@@ -46,7 +46,9 @@ if TYPE_CHECKING:  # not imported by a run that prints the output it kept (see `
     from medlint.reporters.base import PageInfo
 
 KEEP = 8  # memo files kept per fingerprint: the corpus, a few sections, the last pre-commit sets
-MEMO_FORMAT = 4  # the record's layout (see `store`); 4: findings packed (findstore)
+# The record's layout (see `store`); 4: findings packed (findstore); 5: files named by the
+# memo's file name and kept in discovery order, not as lists of paths.
+MEMO_FORMAT = 5
 
 
 @dataclass(slots=True)
@@ -219,9 +221,15 @@ def run_key(inputs: object) -> str:
     return cache.fingerprint(("run-memo", inputs, packs), version=__version__)
 
 
-def memo_path(cache_dir: Path, key: str, paths: Sequence[str]) -> Path:
-    """One memo file per (settings, set of files): the corpus, a section, a pre-commit set."""
-    text = key + "\x00" + "\x00".join(sorted(paths))
+def memo_path(cache_dir: Path, key: str, files: bytes) -> Path:
+    """One memo file per (settings, list of files): the corpus, a section, a pre-commit set.
+
+    `files`: a digest of the run's (absolute path, display) pairs in discovery order
+    (RunItems.signature). The memo's name is thus its proof that the files are the same ones,
+    and the memo keeps no list of paths: writing one at the end of a 100,000-page run was the
+    main process's last peak of memory, and reading and sorting it a tenth of a warm run.
+    """
+    text = key + "\x00" + files.hex()
     return cache_dir / "runs" / f"{cache.digest(text.encode('utf-8', 'surrogatepass')).hex()}.bin"
 
 
@@ -321,11 +329,12 @@ def _stats(paths: Sequence[str]) -> bytes:
     return array("q", numbers).tobytes()
 
 
-def load(target: Path, files: Sequence[tuple[str, str]]) -> Recalled | None:
+def load(target: Path, paths: Sequence[str]) -> Recalled | None:
     """The memo when every file and observation still holds; None otherwise.
 
-    `files` are the run's (absolute path, display) pairs, as discovered now. Parts are loaded
-    in the order a change is most likely found in; the findings and page facts not at all.
+    `paths` are the run's absolute paths in discovery order, the list `target` is named for
+    (see `memo_path`). Parts are loaded in the order a change is most likely found in; the
+    findings and page facts not at all.
     """
     parts = cache.read_parts(target)
     if parts is None or len(parts) != _PARTS:
@@ -335,37 +344,29 @@ def load(target: Path, files: Sequence[tuple[str, str]]) -> Recalled | None:
         if form != MEMO_FORMAT:
             return None
         trusted_before = written - cache.RACY_NS
-        now = sorted(files)
-        paths = tuple(path for path, _ in now)
-        if paths != marshal.loads(parts[1]):
+        if count != len(paths) or _stats(paths) != marshal.loads(parts[1]):
             return None
-        if tuple(display for _, display in now) != marshal.loads(parts[2]):
-            return None
-        if _stats(paths) != marshal.loads(parts[3]):
-            return None
-        for folder, seen in marshal.loads(parts[4]):
+        for folder, seen in marshal.loads(parts[2]):
             if not _same_listing(folder, seen, trusted_before):
                 return None
-        for path, existed in marshal.loads(parts[5]):
+        for path, existed in marshal.loads(parts[3]):
             if os.path.exists(path) != existed:
                 return None
-        for path, key in marshal.loads(parts[6]):
+        for path, key in marshal.loads(parts[4]):
             if _stat(path) != (tuple(key) if key is not None else None):
                 return None
         return Recalled(
-            target, written, count, dt.date.fromordinal(today), dict(meta), parts[7], parts[8]
+            target, written, count, dt.date.fromordinal(today), dict(meta), parts[5], parts[6]
         )
     except (EOFError, ValueError, TypeError, KeyError, OSError):
         return None  # a damaged part, a memo of another shape, a file gone
 
 
-_PARTS = 9
+_PARTS = 7
 
 
 def store(
     target: Path,
-    paths: tuple[str, ...],
-    displays: tuple[str, ...],
     stats: array[int],
     observed: Observed,
     outcome: Outcome,
@@ -373,8 +374,8 @@ def store(
 ) -> bool:
     """Write the memo when every stat in it is old enough to be trusted; else leave none.
 
-    `paths`: the checked files' absolute paths, sorted; `displays` theirs, in the same order;
-    `stats` each one's stat before it was read, three numbers a file (see `cache.StatKey`).
+    `target` is named for the run's files (see `memo_path`); `stats` is each one's stat
+    before it was read, in discovery order, three numbers a file (see `cache.StatKey`).
     Returns whether it was written; `now_ns` then names this memo (see `remember_shown`).
     The parts are made and written one at a time: a run of 100,000 pages never holds the
     whole memo in memory.
@@ -390,8 +391,6 @@ def store(
 
         meta = (outcome.today.toordinal(), tuple(sorted(outcome.rule_meta.items())))
         yield (MEMO_FORMAT, outcome.files, now_ns, meta)
-        yield paths
-        yield displays
         yield stats.tobytes()  # raw bytes, compared as they are with `_stats` of the files then
         yield tuple(sorted(observed.folders.items()))
         yield tuple(sorted(observed.probes.items()))

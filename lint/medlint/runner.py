@@ -90,25 +90,41 @@ def _open_cache(settings: Settings, config: Config, options: RunOptions) -> Resu
 class Stats:
     """The stat (taken before any read) of every file of a run, by its place in the run's list:
     the run memo's proof that nothing changed. Three integers a file in one array, not a dict
-    of tuples (a tenth of the memory: a run of 100,000 pages holds them to its end)."""
+    of tuples (a tenth of the memory: a run of 100,000 pages holds them to its end).
 
-    __slots__ = ("_have", "_values")
+    The arrays are made on the first `put`, which comes after the workers fork: made before,
+    their memory would be held twice, by the workers as it was and by this process once it
+    writes them."""
+
+    __slots__ = ("_count", "_have", "_values")
 
     def __init__(self, count: int) -> None:
-
-        self._values = array("q", bytes(24 * count))
-        self._have = bytearray(count)
+        self._count = count
+        self._values: array[int] | None = None
+        self._have = bytearray()
 
     def put(self, where: int, key: StatKey) -> None:
+        values = self._values
+        if values is None:
+            values = self._values = array("q", bytes(24 * self._count))
+            self._have = bytearray(self._count)
         k = 3 * where
-        self._values[k], self._values[k + 1], self._values[k + 2] = key
+        values[k], values[k + 1], values[k + 2] = key
         self._have[where] = 1
 
+    def complete(self) -> array[int] | None:
+        """Every file's stat, in the run's order; None when some file has none (unreadable,
+        not a regular file, too large: checked again every time)."""
+        if self._values is None or self._have.count(0):
+            return None if self._count else array("q")
+        return self._values
+
     def get(self, where: int) -> StatKey | None:
-        if not self._have[where]:
+        values = self._values
+        if values is None or not self._have[where]:
             return None
         k = 3 * where
-        return self._values[k], self._values[k + 1], self._values[k + 2]
+        return values[k], values[k + 1], values[k + 2]
 
 
 class _Triples(Sequence[tuple[str, str, int]]):
@@ -231,7 +247,7 @@ def _memo(items: RunItems, options: RunOptions, config: Config) -> Path | None:
         from medlint import runmemo
 
         folder = options.cache_dir or Path.cwd() / config.cache_dir
-        found = runmemo.memo_path(folder, options.memo_key, items.fspaths())
+        found = runmemo.memo_path(folder, options.memo_key, items.signature())
     options.memo_for = (items, found, False)
     return found
 
@@ -250,7 +266,7 @@ def recall_memo(
         return None
     from medlint import runmemo
 
-    found = runmemo.load(memo, list(items.pairs()))
+    found = runmemo.load(memo, items.fspaths())
     if found is None:
         options.memo_for = (items, memo, True)
     return found
@@ -332,38 +348,24 @@ def run_check(
     del order, found
     if memo is not None and store is not None:
         outcome = Outcome(out.findings, facts, out.files, settings.ctx.today, rule_meta())
-        written = _remember(memo, items, stats, phase.observed, outcome)
+        written = _remember(memo, stats, phase.observed, outcome)
         out.memo = (memo, written) if written is not None else None
     return out
 
 
-def _remember(
-    memo: Path,
-    items: RunItems,
-    stats: Stats,
-    observed: Observed,
-    outcome: Outcome,
-) -> int | None:
+def _remember(memo: Path, stats: Stats, observed: Observed, outcome: Outcome) -> int | None:
     """Write the run memo when every file's outcome came with a stat (was cacheable); its
-    write time when written."""
+    write time when written. The memo is named for the run's files (see runmemo.memo_path)
+    and keeps their stats in the run's order: nothing is made per file here."""
     import time
 
     from medlint import runmemo
 
-    # The files sorted by path, as the memo keeps them: an order of numbers, not a list of
-    # (path, display, stat) tuples, which at 100,000 pages was the run's peak of memory.
-    order = sorted(range(len(items)), key=items.fspath)
-    keys = array("q")
-    for where in order:
-        key = stats.get(where)
-        if key is None:  # unreadable, not a regular file, too large: checked again every time
-            return None
-        keys.extend(key)
-    paths = tuple(items.fspath(where) for where in order)
-    displays = tuple(items.display(where) for where in order)
-    del order
+    keys = stats.complete()
+    if keys is None:
+        return None
     now = time.time_ns()
-    return now if runmemo.store(memo, paths, displays, keys, observed, outcome, now) else None
+    return now if runmemo.store(memo, keys, observed, outcome, now) else None
 
 
 def rule_meta() -> dict[str, tuple[str, str, str, str]]:
