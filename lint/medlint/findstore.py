@@ -379,9 +379,11 @@ class FindingStore:
         self._blob = bytearray()
         self._tables = _Tables()
         # Each page's first record (end 0: none), then any further ones (a page put twice,
-        # or whose findings carry several paths).
-        self._starts = array("q", bytes(8 * count))
-        self._ends = array("q", bytes(8 * count))
+        # or whose findings carry several paths). Made when the held findings are packed: a
+        # run that never packs needs none, and arrays made before the workers fork would be
+        # held twice once this process writes them.
+        self._starts = array("q")
+        self._ends = array("q")
         self._more: dict[int, list[tuple[int, int]]] = {}
 
     def put(self, where: int, findings: Sequence[Finding]) -> None:
@@ -403,6 +405,8 @@ class FindingStore:
     def _pack_held(self) -> None:
         held, self._held = self._held, None
         assert held is not None
+        self._starts = array("q", bytes(8 * self._count))
+        self._ends = array("q", bytes(8 * self._count))
         for where, findings in held.items():
             self._append(where, findings)
 

@@ -126,15 +126,21 @@ class PackedRows(Sequence[PageRow]):
 class RowPacker:
     """Collects a run's page rows as they arrive, in any order, into `PackedRows`."""
 
-    __slots__ = ("_blob", "_ends", "_starts")
+    __slots__ = ("_blob", "_count", "_ends", "_starts")
 
     def __init__(self, count: int) -> None:
         self._blob = bytearray()
-        self._starts = array("q", bytes(8 * count))
-        self._ends = array("q", bytes(8 * count))
+        self._count = count
+        # Made on the first put, after the workers fork (made before, their memory would be
+        # held twice once this process writes them).
+        self._starts = array("q")
+        self._ends = array("q")
 
     def put(self, where: int, row: PageRow) -> None:
         """The row of the run's file number `where`."""
+        if not self._starts:
+            self._starts = array("q", bytes(8 * self._count))
+            self._ends = array("q", bytes(8 * self._count))
         self._starts[where] = len(self._blob)
         self._blob += marshal.dumps(row)
         self._ends[where] = len(self._blob)
