@@ -12,10 +12,36 @@ from pathlib import Path
 
 import pytest
 
+from medlint.checks.relative_link import RunPages
 from medlint.config import load_config
 from medlint.engine import build_settings
 from medlint.runner import RunOptions, collect, run_check
 from tests.conftest import TODAY, VALID_PAGE
+
+
+class ListPages:
+    """`RunPages` over a list of (display, absolute path as discovered)."""
+
+    def __init__(self, pages: list[tuple[str, str]]) -> None:
+        self.pages = pages
+        self.numbers = {fspath: where for where, (_, fspath) in enumerate(pages)}
+
+    def __len__(self) -> int:
+        return len(self.pages)
+
+    def display(self, where: int) -> str:
+        return self.pages[where][0]
+
+    def fspath(self, where: int) -> str:
+        return self.pages[where][1]
+
+    def number(self, fspath: str) -> int | None:
+        return self.numbers.get(fspath)
+
+
+def test_list_pages_are_run_pages() -> None:
+    pages: RunPages = ListPages([("a.md", "/x/a.md")])
+    assert pages.number("/x/a.md") == 0 and pages.number("/x/b.md") is None
 
 
 @pytest.fixture
@@ -80,9 +106,11 @@ def test_a_page_whose_discovered_path_is_not_its_key_is_still_a_page_of_the_run(
     assert rule is not None
     key = str(site.resolve() / "b" / "p1.md")
     odd = str(site) + "/b/./p1.md"  # the same file, spelt otherwise
-    phase = RunLinks(rule, [("b/p1.md", odd), ("b/p2.md", str(site.resolve() / "b" / "p2.md"))])
-    assert key in phase._waiting and odd not in phase._waiting
-    phase.add(FileResult("b/p1.md"), "dosing", odd)
+    pages = ListPages([("b/p1.md", odd), ("b/p2.md", str(site.resolve() / "b" / "p2.md"))])
+    phase = RunLinks(rule, pages)
+    assert phase.files.odd == {key: 0}  # the other page's key is its discovered path
+    assert key in phase._waiting
+    phase.add(FileResult("b/p1.md"), "dosing", 0)
     assert key not in phase._waiting
     assert phase.files.anchors(key) == frozenset({"dosing"})
 

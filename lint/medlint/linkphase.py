@@ -9,13 +9,13 @@ A page leaves the phase as soon as nothing about it waits; the runner then final
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Collection
 from typing import TYPE_CHECKING
 
 from medlint.runmemo import Observed
 
 if TYPE_CHECKING:
-    from medlint.checks.relative_link import RunLinks
+    from medlint.checks.relative_link import RunLinks, RunPages
     from medlint.config import Config
     from medlint.engine import FileResult, Settings
     from medlint.runner import RunOptions, RunResult
@@ -24,13 +24,13 @@ if TYPE_CHECKING:
 class LinkPhase:
     def __init__(
         self,
-        pages: Iterable[tuple[str, str]],
+        pages: RunPages,
         settings: Settings,
         config: Config,
         options: RunOptions,
         out: RunResult,
     ) -> None:
-        """`pages`: (display, absolute path) of every page of the run."""
+        """`pages`: every page of the run; `add` names a page by its number there."""
         from medlint.checks.broken_link import BrokenLink, RedirectedLink
         from medlint.checks.relative_link import RelativeLink, RunLinks
 
@@ -47,12 +47,10 @@ class LinkPhase:
         """What the local part read from the disk besides the pages (for the run memo)."""
         return self.local.files.observed if self.local is not None else Observed()
 
-    def add(
-        self, result: FileResult, anchors: str | Collection[str], fspath: str | None = None
-    ) -> bool:
-        """Take one page, its anchors and its absolute path (as discovered: the run's own
-        string, see RunLinks.add); True when it is final now, False when kept."""
-        final = self.local.add(result, anchors, fspath) if self.local is not None else True
+    def add(self, result: FileResult, anchors: str | Collection[str], where: int) -> bool:
+        """Take one page, its anchors and its number in the run's pages; True when it is
+        final now, False when kept."""
+        final = self.local.add(result, anchors, where) if self.local is not None else True
         if self.remote and result.document is not None:
             from medlint.checks.broken_link import _is_remote
 

@@ -11,11 +11,14 @@ Links inside code spans and blocks are text: the Markdown parser never reports t
 
 from __future__ import annotations
 
+import marshal
 import os
 import re
-from collections.abc import Callable, Collection, Container, Iterable, Iterator
+import tempfile
+from array import array
+from collections.abc import Callable, Collection, Container, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, Protocol
 from urllib.parse import unquote, urlsplit
 
 from medlint.cache import stat_key
@@ -117,15 +120,100 @@ class RelativeLink(Rule):
                 )
 
 
+class RunPages(Protocol):
+    """The pages of a run, by number (the runner's packed list of discovered files)."""
+
+    def __len__(self) -> int: ...
+
+    def fspath(self, where: int) -> str:
+        """Page `where`'s absolute path, as discovered."""
+        ...
+
+    def display(self, where: int) -> str:
+        """Page `where`'s path as reports show it."""
+        ...
+
+    def number(self, fspath: str) -> int | None:
+        """The number of the page whose `fspath` is exactly this string; None when none is."""
+        ...
+
+
 # Answers the derived link memos of `LocalFiles` hold before they start again (see
-# `LocalFiles._bound`): about 10 MB at most.
-_MEMO_BOUND = 100_000
+# `LocalFiles._bound`). Links to the run's own pages are answered from the page's number and
+# never enter them, so they hold the answers about other targets (missing files above all),
+# each asked about once or twice a run: starting again early costs no work. About 2 MB at most.
+_MEMO_BOUND = 20_000
+
+# Entry names the kept folder listings hold at most, together (a listing counts one more for
+# itself): about 4 MB. Pages of the run are not among them (see `LocalFiles._listing`), so a
+# repository of Markdown pages keeps every listing for the run, and a folder is listed again
+# only past thousands of other files (images, say) in the folders links point into.
+_LISTING_BOUND = 50_000
+
+# A run page's state (`LocalFiles.state`), one byte a page.
+_LISTED = 1  # its folder was listed and holds it with exactly its spelling
+_ARRIVED = 2  # it came back from its worker: its anchors are in the spill, unless...
+_UNREADABLE = 4  # ...it could not be read: links into it read the disk, as for other files
+
+# Anchors of arrived pages are appended to a temporary file in pieces of this size.
+_SPILL_CHUNK = 1 << 20
+
+
+class _Spill:
+    """Byte strings appended once and read back by offset: the anchors of a run's pages.
+
+    A run links into most of its pages, so every page's anchors must be at hand until the end,
+    but only a few are read back while the bounded memo of anchor sets misses. Kept in a file
+    (unlinked, so it goes when closed or when the process ends), the main process holds them
+    in at most `_SPILL_CHUNK` bytes; a small run never creates the file.
+    """
+
+    __slots__ = ("_file", "_flushed", "_pending")
+
+    def __init__(self) -> None:
+        self._file: IO[bytes] | None = None
+        self._pending = bytearray()
+        self._flushed = 0
+
+    def append(self, data: bytes) -> int:
+        """Keep `data`; where it starts."""
+        at = self._flushed + len(self._pending)
+        self._pending += data
+        if len(self._pending) >= _SPILL_CHUNK:
+            if self._file is None:
+                # Held open across calls and closed by `close` (or with the process).
+                self._file = tempfile.TemporaryFile(prefix="medlint-anchors-")  # noqa: SIM115
+            self._file.seek(self._flushed)
+            self._file.write(self._pending)
+            self._flushed += len(self._pending)
+            self._pending = bytearray()
+        return at
+
+    def read(self, at: int, size: int) -> bytes:
+        if at >= self._flushed:
+            start = at - self._flushed
+            return bytes(self._pending[start : start + size])
+        assert self._file is not None
+        self._file.seek(at)
+        return self._file.read(size)
+
+    def close(self) -> None:
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+        self._pending = bytearray()
+        self._flushed = 0
 
 
 class LocalFiles:
-    """The repository on disk, as link resolution sees it: case-sensitive, cached listings."""
+    """The repository on disk, as link resolution sees it: case-sensitive, cached listings.
 
-    def __init__(self, cwd: Path | None = None) -> None:
+    Given the run's pages (`pages`), it also knows them by number: whether each is in its
+    folder's listing, and the anchors of each page that has arrived (`keep_anchors`), so that
+    links to them are answered from a few bytes a page rather than strings held for the run.
+    """
+
+    def __init__(self, cwd: Path | None = None, pages: RunPages | None = None) -> None:
         self.cwd = (cwd or Path.cwd()).resolve()
         self.cwd_str = str(self.cwd)
         # The working folder and the folders above it exist with exactly this spelling (it was
@@ -136,40 +224,88 @@ class LocalFiles:
             str(folder): "dir" for folder in (self.cwd, *self.cwd.parents)
         }
         self._kinds = dict(self._fixed)
+        # Folder -> (entry names, names of the entries that are folders), or None when it
+        # cannot be listed; least recently used first. Names of run pages are left out.
         self._listings: dict[str, tuple[frozenset[str], frozenset[str]] | None] = {}
+        self._listed_names = 0  # what `_listings` holds, counted as `_LISTING_BOUND` counts
+        self.relisted = 0  # folders listed again after their listing was let go
         self._roots: dict[str, str] = {}
         self._anchors: dict[str, frozenset[str] | None] = {}  # pages outside the run, read
-        self._sets: dict[str, frozenset[str]] = {}  # run pages' anchors, made into sets
+        self._sets: dict[int, frozenset[str]] = {}  # run pages' anchors, made into sets
         # A run asks about the same folders and pages thousands of times (every page of a
         # section links to its neighbours): each answer is worked out once.
         self._resolved: dict[str, str | None] = {}
-        # Anchors of pages already parsed in this run, by absolute path: a set once asked for;
-        # until then as the run keeps them, one NUL-joined string or a collection.
-        self.known_anchors: dict[str, str | Collection[str]] = {}
+        self.pages = pages
+        n = len(pages) if pages is not None else 0
+        self.state = bytearray(n)  # by page number: `_LISTED`, `_ARRIVED`, `_UNREADABLE`
+        # Where each arrived page's anchors are in `_spill`, and how long (0: none).
+        self._starts = array("q", bytes(8 * n))
+        self._sizes = array("I", bytes(4 * n))
+        self._spill = _Spill()
+        # Pages whose normalised absolute path (what links resolve to) is not the path they
+        # were discovered with, by that normalised path: rare (see `RunLinks.__init__`).
+        self.odd: dict[str, int] = {}
         # Everything read from the disk, so a run's outcome can be reused while it all holds.
         self.observed = Observed()
 
     def _listing(self, folder: str) -> tuple[frozenset[str], frozenset[str]] | None:
-        """(entry names, names of the entries that are folders), or None if unlistable."""
-        if folder not in self._listings:
-            found = listing(folder)
-            self._listings[folder] = None if found is None else found[:2]
+        """(entry names, names of the entries that are folders), or None if unlistable.
+
+        Run pages found in the listing are marked `_LISTED` and left out of the names kept: a
+        link to a run page is then answered from its number, and the listings kept hold only
+        the other entries (none, in a folder of pages), within `_LISTING_BOUND` for the run.
+        """
+        try:
+            kept = self._listings.pop(folder)
+        except KeyError:
+            pass
+        else:
+            self._listings[folder] = kept  # now the most recently used
+            return kept
+        found = listing(folder)
+        if folder in self.observed.folders:
+            self.relisted += 1  # what the run memo depends on was recorded the first time
+        else:
             self.observed.folders[folder] = None if found is None else found[2:]
-        return self._listings[folder]
+        if found is None:
+            kept = None
+        else:
+            names, dirs = found[0], found[1]
+            if self.pages is not None:
+                number, state, taken = self.pages.number, self.state, []
+                for name in names:
+                    if name not in dirs:
+                        where = number(_join(folder, name))
+                        if where is not None:
+                            state[where] |= _LISTED
+                            taken.append(name)
+                if taken:
+                    names = names.difference(taken)
+            kept = (names, dirs)
+        self._listings[folder] = kept
+        self._listed_names += 1 + (len(kept[0]) if kept is not None else 0)
+        while self._listed_names > _LISTING_BOUND and len(self._listings) > 1:
+            gone = self._listings.pop(next(iter(self._listings)))
+            self._listed_names -= 1 + (len(gone[0]) if gone is not None else 0)
+        return kept
 
     def _bound(self) -> None:
         """Forget the answers worked out from listings once they grow past a bound.
 
-        They hold a string or two for every file a link points at, for the whole run; a large
-        run's pages link anywhere in it. Each is worked out again from the listings, which are
-        kept (listing a folder again costs a read of the disk and its digest: with listings
-        forgotten too, a 100,000-page run linking at random listed its folders 400 times over
-        and took its main process from 11 to 39 s), so each folder is still listed once a run.
+        They hold a string or two for every target other than a run page that links point at,
+        for the whole run. Each is worked out again from the listings, which are kept within
+        their own bound (listing a folder again costs a read of the disk and its digest: with
+        listings forgotten too, a 100,000-page run linking at random listed its folders 400
+        times over and took its main process from 11 to 39 s).
         """
-        if len(self._kinds) + len(self._resolved) + len(self._sets) > _MEMO_BOUND:
+        if (
+            len(self._kinds) + len(self._resolved) + len(self._sets) + len(self._anchors)
+            > _MEMO_BOUND
+        ):
             self._kinds = dict(self._fixed)
             self._resolved.clear()
             self._sets.clear()
+            self._anchors.clear()
 
     def root_of(self, folder: str) -> str:
         """The nearest folder at or above `folder` (absolute) holding `.git`; else the working
@@ -203,12 +339,11 @@ class LocalFiles:
             self._kinds[path] = self.kind(norm)
             return self._kinds[path]
         norm = path  # the caller's string, so that this memo and `resolve`'s share one copy
-        if _POSIX and norm.startswith("/"):
-            # What os.path.split gives for a normalised absolute path, without its generality.
-            head, _, name = norm.rpartition("/")
-            parent = head or "/"
-        else:
-            parent, name = os.path.split(norm)
+        if self.pages is not None:
+            where = self.pages.number(norm)
+            if where is not None:
+                return self._page_kind(norm, where)
+        parent, name = _split(norm)
         found: str | None
         if not name:
             found = "dir" if os.path.isdir(norm) else None
@@ -223,13 +358,36 @@ class LocalFiles:
         self._kinds[norm] = found
         return found
 
+    def _page_kind(self, path: str, where: int) -> str | None:
+        """`kind` of run page `where`, whose path is `path` (normalised): what its folder's
+        listing says, as for any file, but remembered in the page's state, not in `_kinds`.
+
+        Not taken on trust from discovery: a file named on the command line is a run page
+        whether or not it exists with that spelling."""
+        parent = _split(path)[0]
+        if parent and parent != path and self.kind(parent) != "dir":
+            return None
+        state = self.state
+        if not state[where] & _LISTED:
+            folder = parent or "."
+            if folder in self.observed.folders:  # listed, and the page was not in it
+                return None
+            self._listing(folder)
+            if not state[where] & _LISTED:
+                return None
+        return "file"
+
     def resolve(self, path: str) -> str | None:
         """The file a link path means: exact, a folder, or the `.md`/`index.md` a site serves.
 
         Remembered by the normalised path: links from different folders to one page are
-        written differently and mean the same file.
+        written differently and mean the same file. A run page is answered from its number.
         """
         norm = os.path.normpath(path)
+        if self.pages is not None:
+            where = self.pages.number(norm)
+            if where is not None and self._page_kind(norm, where) is not None:
+                return norm if norm == path else path
         try:
             return self._resolved[norm]
         except KeyError:
@@ -251,22 +409,44 @@ class LocalFiles:
         self._resolved[norm] = found
         return found
 
+    def page(self, key: str) -> int | None:
+        """The number of the run page whose normalised absolute path is `key`, if any."""
+        if self.pages is None:
+            return None
+        if self.odd:
+            where = self.odd.get(key)
+            if where is not None:
+                return where
+        return self.pages.number(key)
+
+    def keep_anchors(self, where: int, anchors: str | Collection[str]) -> None:
+        """Keep the anchors of run page `where`, arrived: a string of them joined by NUL (see
+        outcome.decode), or a collection (an anchor holding a NUL)."""
+        if anchors:
+            data = marshal.dumps(anchors if isinstance(anchors, str) else tuple(anchors))
+            self._starts[where] = self._spill.append(data)
+            self._sizes[where] = len(data)
+        self.state[where] |= _ARRIVED
+
+    def _run_anchors(self, where: int) -> frozenset[str]:
+        size = self._sizes[where]
+        if not size:
+            return frozenset()
+        known = marshal.loads(self._spill.read(self._starts[where], size))
+        return frozenset(known.split("\x00") if isinstance(known, str) else known)
+
     def anchors(self, path: str) -> frozenset[str] | None:
         """Heading slugs and ids of another Markdown page (None when it cannot be read)."""
         key = os.path.normpath(path)
-        known = self.known_anchors.get(key)
-        if known is not None:
-            if isinstance(known, frozenset):
-                return known
-            # Made into a set each time it is asked for (remembered among the bounded memos),
-            # not stored back: a set of strings costs several times the joined string, and a
-            # large run links into most of its pages.
-            made = self._sets.get(key)
+        where = self.page(key)
+        if where is not None and self.state[where] & (_ARRIVED | _UNREADABLE) == _ARRIVED:
+            # Made into a set when asked for, remembered among the bounded memos: a set of
+            # strings costs several times their bytes, and a large run links into most of
+            # its pages.
+            made = self._sets.get(where)
             if made is None:
                 self._bound()
-                made = self._sets[key] = frozenset(
-                    (known.split("\x00") if known else ()) if isinstance(known, str) else known
-                )
+                made = self._sets[where] = self._run_anchors(where)
             return made
         if key not in self._anchors:
             try:
@@ -275,6 +455,19 @@ class LocalFiles:
                 self.observed.pages[key] = None
             self._anchors[key] = _read_anchors(key)
         return self._anchors[key]
+
+    def close(self) -> None:
+        """Let go of the spilled anchors (the run has judged every link)."""
+        self._spill.close()
+
+
+def _split(norm: str) -> tuple[str, str]:
+    """`os.path.split` of a normalised path; for an absolute POSIX one, without its
+    generality (the link phase splits a path for most links of a run)."""
+    if _POSIX and norm.startswith("/"):
+        head, _, name = norm.rpartition("/")
+        return head or "/", name
+    return os.path.split(norm)
 
 
 def _read_anchors(path: str) -> frozenset[str] | None:
@@ -416,6 +609,25 @@ def disk_check(rule: Rule, files: LocalFiles) -> Callable[[Document], list[Findi
     return check
 
 
+class _Waiting(Container[str]):
+    """The run pages not arrived yet, as `_judge` asks: by normalised absolute path."""
+
+    __slots__ = ("files", "left")
+
+    def __init__(self, files: LocalFiles) -> None:
+        self.files = files
+        self.left = len(files.state)
+
+    def __bool__(self) -> bool:
+        return self.left > 0
+
+    def __contains__(self, key: object) -> bool:
+        if not isinstance(key, str):
+            return False
+        where = self.files.page(key)
+        return where is not None and not self.files.state[where] & _ARRIVED
+
+
 class RunLinks:
     """The link phase's local part, page by page as a run's pages arrive.
 
@@ -423,62 +635,60 @@ class RunLinks:
     cache), while other pages are still being checked, and the page is let go: nothing of the
     run is held for a phase at the end. Only a link into another page of the run that has not
     arrived yet waits, with its page, for `finish`, because that page's headings come with it.
+    What is known of each page (listed, arrived, where its anchors are) is a few bytes in
+    arrays by its number (see `LocalFiles`).
     """
 
-    def __init__(self, rule: Rule, pages: Iterable[tuple[str, str]]) -> None:
-        """`pages`: (display, absolute path as discovered) of every page of the run."""
+    def __init__(self, rule: Rule, pages: RunPages) -> None:
+        """`pages`: every page of the run; `add` names a page by its number there."""
         self.rule = rule
-        self.files = LocalFiles()
-        # Pages of the run not arrived yet, as keys of `known_anchors`. A page's key is the
-        # absolute path the run already holds whenever the two are equal (discovery spells
-        # paths as `key` normalises them), so that the set and `known_anchors` add no string
-        # of their own for 100,000 pages; a page whose key differs all the same is remembered
-        # here with its key.
-        self._waiting: set[str] = set()
-        self._odd: dict[str, str] = {}
-        for display, fspath in pages:
+        self.files = files = LocalFiles(pages=pages)
+        # A page is found by the path links resolve to, its key (see `key`), through
+        # `pages.number`, which knows the path it was discovered with: the two are equal
+        # whenever discovery spells paths as `key` normalises them. A page whose key differs
+        # all the same is remembered in `files.odd`.
+        cwd = files.cwd_str
+        prefix = cwd if cwd.endswith("/") else cwd + "/"
+        for where in range(len(pages)):
+            display, fspath = pages.display(where), pages.fspath(where)
+            if (
+                _POSIX
+                and len(fspath) == len(prefix) + len(display)
+                and fspath.endswith(display)
+                and fspath.startswith(prefix)
+                and _plain(display)
+            ):
+                continue  # `key` would join the two: it gives `fspath`
             key = self.key(display)
             if key != fspath:
-                self._odd[display] = key
-            self._waiting.add(key if key != fspath else fspath)
+                files.odd[key] = where
+        self._waiting = _Waiting(files)
         self._later: list[tuple[FileResult, list[Later]]] = []
 
     def key(self, display: str) -> str:
         """The page's absolute, normalised path. A display path as discovery makes them (under
         the working folder, no `.` or `..` parts, no doubled `/`) is joined as it is: what
-        normpath would give, at a fraction of its cost, twice a page."""
-        if (
-            _POSIX
-            and display
-            and not display.startswith(("/", "./", "../"))
-            and not display.endswith(("/", "/.", "/.."))
-            and "//" not in display
-            and "/./" not in display
-            and "/../" not in display
-            and display not in (".", "..")
-        ):
+        normpath would give, at a fraction of its cost."""
+        if _POSIX and _plain(display):
             return _join(self.files.cwd_str, display)
         return os.path.normpath(os.path.join(self.files.cwd_str, display))
 
-    def add(
-        self, result: FileResult, anchors: str | Collection[str], fspath: str | None = None
-    ) -> bool:
+    def add(self, result: FileResult, anchors: str | Collection[str], where: int) -> bool:
         """Judge this page's file links; False when some must wait for `finish`.
 
         `anchors`: the page's anchors, or a string of them joined by NUL (see outcome.decode).
-        `fspath`: the page's absolute path as the run discovered it, if the caller has it.
+        `where`: the page's number in the run's pages.
         """
-        if fspath is not None:
-            key = self._odd.get(result.path, fspath)
-        else:
-            key = self._odd.get(result.path) or self.key(result.path)
-        self._waiting.discard(key)
+        files = self.files
         # A page that could not be read has no headings to offer: links into it read the disk.
-        if not any(f.rule == "unreadable-file" for f in result.findings):
-            self.files.known_anchors[key] = anchors
+        if any(f.rule == "unreadable-file" for f in result.findings):
+            files.state[where] |= _ARRIVED | _UNREADABLE
+        else:
+            files.keep_anchors(where, anchors)
+        self._waiting.left -= 1
         if result.document is None:
             return True
-        found, later = _judge(result.document, self.rule, self.files, self._waiting)
+        found, later = _judge(result.document, self.rule, files, self._waiting)
         result.findings.extend(found)
         if later:
             self._later.append((result, later))
@@ -493,4 +703,19 @@ class RunLinks:
                 found = _fragment_finding(result.document, self.rule, self.files, item)
                 if found is not None:
                     result.findings.append(found)
+        self.files.close()
         return [result for result, _ in self._later]
+
+
+def _plain(display: str) -> bool:
+    """Whether a display path is relative and normalised as discovery makes them (no `.` or
+    `..` parts, no doubled or trailing `/`): joined to the working folder, it is normalised."""
+    return (
+        bool(display)
+        and not display.startswith(("/", "./", "../"))
+        and not display.endswith(("/", "/.", "/.."))
+        and "//" not in display
+        and "/./" not in display
+        and "/../" not in display
+        and display not in (".", "..")
+    )
