@@ -63,7 +63,7 @@ def _findings(folder: Path, seed: int | None) -> list[tuple[str, int, str]]:
     loaded = load_config(None, folder)
     when = dt.date.fromisoformat(TODAY)
     settings = build_settings(loaded.config, config_root=loaded.root, today=when)
-    items = collect([Path(".")], folder, loaded.config, loaded.root)
+    items = list(collect([Path(".")], folder, loaded.config, loaded.root))
     # Named on the command line, though it does not exist: a run page all the same.
     items.append(Discovered(folder.resolve() / "ghost.md", "ghost.md"))
     if seed is not None:

@@ -64,7 +64,7 @@ class LinkView(Document):
 
 
 def decode(
-    display: str, payload: bytes, remote: bool, shared: dict[str, str]
+    display: str, payload: bytes, remote: bool
 ) -> tuple[FileResult, PageRow, str | tuple[str, ...]]:
     """A page's FileResult, page facts and anchors (sorted) from its payload.
 
@@ -72,11 +72,9 @@ def decode(
     page until its report, and most reports never read them.
 
     The link phase keeps every page's anchors until the run ends (a later page may link into
-    any of them). They are kept as one string, joined by NUL (a tuple of strings costs three
-    times as much: about 0.5 KB a page, the largest thing a run holds per page), and `shared`
-    keeps one string per distinct set (pages made from one template have the same headings).
-    The set is built only for a page some link really points into (`LocalFiles.anchors`). An
-    anchor holding a NUL itself, which no page should have, keeps the tuple.
+    any of them), written out to a file of its own (`relative_link.LocalFiles`). They come as
+    one string, joined by NUL; the set is built only for a page some link really points into.
+    An anchor holding a NUL itself, which no page should have, keeps the tuple.
     """
     from medlint.cache import loads_objects
     from medlint.wire import from_rows
@@ -100,4 +98,4 @@ def decode(
     joined = "\x00".join(anchors)
     if joined.count("\x00") != max(len(anchors) - 1, 0):
         return result, info, anchors
-    return result, info, shared.setdefault(joined, joined)
+    return result, info, joined

@@ -160,10 +160,10 @@ def _payloads(
     store: ResultCache | None,
     jobs: int | None,
     stats: Stats,
-) -> Iterator[tuple[int, bytes, str, str]]:
-    """(place in `items`, payload, display, absolute path) of every item: from the cache when
-    unchanged, else checked now. The paths come along because they are at hand here (a
-    worker sends its back): RunItems makes a new string each time it is asked for one.
+) -> Iterator[tuple[int, bytes, str]]:
+    """(place in `items`, payload, display) of every item: from the cache when unchanged,
+    else checked now. The display path comes along because it is at hand here (a worker sends
+    its back): RunItems makes a new string each time it is asked for one.
 
     Files are taken bucket by bucket of the cache, and a bucket is written and let go as soon
     as its last file is done, so the cache never holds more than a few buckets in memory.
@@ -180,11 +180,11 @@ def _payloads(
     for where in sorted(errors):
         item = items[where]
         payload = parallel.encode(lint_file(item, settings), (), (None,) * 4)
-        yield where, payload, item.display, item.fspath
+        yield where, payload, item.display
     if store is None:
         todo = array("q", (where for where in range(len(items)) if where not in errors))
         for checked in parallel.check_many(_Triples(items, todo), settings, jobs):
-            yield checked.where, checked.payload, checked.display, checked.path
+            yield checked.where, checked.payload, checked.display
         return
     from medlint.cache import Entry, bucket_of
 
@@ -209,7 +209,7 @@ def _payloads(
                 found = store.lookup(fspath, display, index)
                 if found is not None:
                     stats.put(where, found[1])
-                    yield where, found[0], display, fspath
+                    yield where, found[0], display
                 else:
                     misses.append(where)
                     pending[index] = pending.get(index, 0) + 1
@@ -227,7 +227,7 @@ def _payloads(
             pending[index] -= 1
             if not pending[index]:
                 store.release(index)
-            yield checked.where, checked.payload, checked.display, checked.path
+            yield checked.where, checked.payload, checked.display
     finally:
         store.flush()
 
@@ -320,23 +320,19 @@ def run_check(
     waiting: dict[int, int] = {}  # id of a result the link phase kept -> its page
     # Pages are judged and finalized as they arrive, in whatever order workers finish them;
     # everything is sorted at the end, so the output does not depend on that order.
-    phase = LinkPhase(
-        ((display, fspath) for fspath, display in items.pairs()), settings, config, options, out
-    )
+    phase = LinkPhase(items, settings, config, options, out)
     total = len(items)
-    shared: dict[str, str] = {}
     stats = Stats(len(items))
     payloads = _payloads(items, settings, store, options.jobs, stats)
-    for arrived, (where, payload, display, fspath) in enumerate(payloads, 1):
-        result, info, anchors = decode(display, payload, remote, shared)
+    for arrived, (where, payload, display) in enumerate(payloads, 1):
+        result, info, anchors = decode(display, payload, remote)
         pages.put(where, info)
-        if not phase.add(result, anchors, fspath):
+        if not phase.add(result, anchors, where):
             waiting[id(result)] = where
         elif result.findings or result.suppressions:
             found.put(where, finalize(result, settings))
         if options.progress is not None:
             options.progress(arrived, total)
-    del shared
     for result in phase.finish():
         if result.findings or result.suppressions:
             found.put(waiting[id(result)], finalize(result, settings))
