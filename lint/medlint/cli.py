@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any, TextIO, cast
 os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Iterator, Sequence
 
     import click
 
@@ -146,12 +146,7 @@ def check_paths(
     written = True
     code = exit_code(run.findings, fail)  # once: a large run's findings decode on each pass
     if output is None:
-        text = render(report, fmt, quiet=quiet, colour=colour)
-        _echo(text, nl=False)
-        if run.memo is not None and not reports:
-            from medlint.runmemo import remember_shown
-
-            remember_shown(*run.memo, how, code, text)
+        _print(report, fmt, quiet=quiet, colour=colour, memo=run.memo, how=how, code=code)
     else:
         written = _write_report(report, fmt, output, quiet)
     for extra_fmt, path in reports:
@@ -208,6 +203,39 @@ def _write_report(report: Report, fmt: str, path: Path, quiet: bool) -> bool:
         _echo(f"medlint: error: cannot write {fmt} report to {path}: {exc}", err=True)
         return False
     return True
+
+
+def _print(
+    report: Report,
+    fmt: str,
+    *,
+    quiet: bool,
+    colour: bool,
+    memo: tuple[Path, int] | None,
+    how: object,
+    code: int,
+) -> None:
+    """Print the report; with a run memo, keep the output beside it as it is printed (see
+    runmemo.shown). The text format is printed piece by piece, never made whole."""
+    if fmt == "text":
+        from medlint.reporters import text
+
+        made: Iterator[str] = text.pieces(report, colour=colour, quiet=quiet)
+    else:
+        made = iter((render(report, fmt, quiet=quiet, colour=colour),))
+
+    def printed() -> Iterator[str]:
+        for piece in made:
+            _echo(piece, nl=False)
+            yield piece
+
+    if memo is None:
+        for _ in printed():
+            pass
+        return
+    from medlint.runmemo import remember_shown
+
+    remember_shown(*memo, how, code, printed())
 
 
 def render(report: object, fmt: str, *, quiet: bool = False, colour: bool = False) -> str:

@@ -34,7 +34,7 @@ import datetime as dt
 import marshal
 import os
 from array import array
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, cast, overload
@@ -428,22 +428,54 @@ def shown(memo: Recalled, how: object) -> tuple[int, str] | None:
     colour, fail-on, the paths as named). The output is tied to the memo by its write time, so
     a memo rewritten since (a changed page, then changed back) never pairs with an old one.
     """
-    data = cache.read_checked(_shown_path(memo.target, how))
-    if data is None:
+    parts = cache.read_parts(_shown_path(memo.target, how))
+    if not parts:
         return None
     try:
-        written, code, text = marshal.loads(data)
+        written, code = marshal.loads(parts[0])
+        pieces = [marshal.loads(part) for part in parts[1:]]
     except (EOFError, ValueError, TypeError):
         return None
-    if written != memo.written or not isinstance(code, int) or not isinstance(text, str):
+    if written != memo.written or not isinstance(code, int):
         return None
-    return code, text
+    if not all(isinstance(piece, str) for piece in pieces):
+        return None
+    return code, "".join(pieces)
 
 
-def remember_shown(target: Path, written: int, how: object, code: int, text: str) -> None:
-    """Keep the output a run printed, for the next run with the same memo and `how`."""
-    with contextlib.suppress(OSError, ValueError):
-        cache.write_checked(_shown_path(target, how), marshal.dumps((written, code, text)))
+def remember_shown(
+    target: Path, written: int, how: object, code: int, pieces: Iterable[str]
+) -> None:
+    """Keep the output a run prints, for the next run with the same memo and `how`.
+
+    `pieces` is the output as it is printed (each piece is printed as it is taken): kept piece
+    by piece, never whole. Every piece is taken, whether or not it can be kept; an error
+    raised while taking one (printing it) goes to the caller, and nothing is kept then."""
+    taken = iter(pieces)
+
+    def parts() -> Iterator[object]:
+        yield (written, code)
+        while True:
+            try:
+                piece = next(taken)
+            except StopIteration:
+                return
+            except BaseException as exc:  # printing failed: through the writer, which drops all
+                raise _Taking(exc) from exc
+            yield piece
+
+    try:
+        cache.write_parts(_shown_path(target, how), parts())
+    except _Taking as failed:
+        raise failed.args[0] from None
+    except (OSError, ValueError):  # the cache's folder, not the output: printed all the same
+        for _ in taken:
+            pass
+
+
+class _Taking(Exception):
+    """An error raised while a piece of output was taken (printed), carried through the
+    memo's writer so that it is told apart from the writer's own errors."""
 
 
 def _prune(folder: Path, keep: str) -> None:

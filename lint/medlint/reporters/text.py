@@ -7,6 +7,7 @@ from a page is shown escaped, so a page cannot move the cursor or recolour the t
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from medlint.findings import Applicability, Severity
 from medlint.reporters.base import Report
@@ -33,7 +34,18 @@ def _c(code: str, text: str, colour: bool) -> str:
 
 
 def render(report: Report, *, colour: bool = False, quiet: bool = False) -> str:
+    return "".join(pieces(report, colour=colour, quiet=quiet))
+
+
+_LINES = 2048  # lines to a piece: a few hundred KB at most
+
+
+def pieces(report: Report, *, colour: bool = False, quiet: bool = False) -> Iterator[str]:
+    """The output in pieces of whole lines, each ending in a line break, made as they are
+    printed: the text of a run with 100,000 pages is tens of MB, and made whole (with its
+    lines, and its copy for the run memo) it was that run's last and largest peak of memory."""
     lines: list[str] = []
+    sent = 0  # lines already in pieces
     for f in report.findings:
         where = _c("1", f"{clean(f.path)}:{f.span.line}:{f.span.column}:", colour)
         code = _c(_COLOURS[f.severity], f.code, colour)
@@ -44,20 +56,26 @@ def render(report: Report, *, colour: bool = False, quiet: bool = False) -> str:
         lines.append(f"{where} {code} [{f.rule}]{sev} {clean(f.message)}{marker}")
         if not quiet and f.help:
             lines.append(f"  help: {clean(f.help)}")
+        if len(lines) >= _LINES:
+            sent += len(lines)
+            yield "\n".join(lines) + "\n"
+            lines = []
     if report.statistics:
-        if lines:
+        if lines or sent:
             lines.append("")
         for code, rule, n in report.by_rule():
             lines.append(f"{n:6d}  {code:6s} {rule}")
     if quiet and not report.findings:
-        return "\n".join(lines) + ("\n" if lines else "")
-    if lines:
+        if lines:
+            yield "\n".join(lines) + "\n"
+        return
+    if lines or sent:
         lines.append("")
     lines.append(summary_line(report, colour))
     if report.unchecked_links:
         reason = f" ({report.unchecked_reason})" if report.unchecked_reason else ""
         lines.append(f"{report.unchecked_links} links could not be checked{reason}.")
-    return "\n".join(lines) + "\n"
+    yield "\n".join(lines) + "\n"
 
 
 def summary_line(report: Report, colour: bool = False) -> str:
