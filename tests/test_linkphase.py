@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
 
 from medlint.checks.relative_link import RunPages
 from medlint.config import load_config
+from medlint.discovery import Discovered
 from medlint.engine import build_settings
 from medlint.runner import RunOptions, collect, run_check
 from tests.conftest import TODAY, VALID_PAGE
@@ -68,11 +70,15 @@ def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path
 
 
-def _findings(folder: Path, seed: int | None) -> list[tuple[str, int, str]]:
+def _findings(
+    folder: Path, seed: int | None, extra: Sequence[Discovered] = ()
+) -> list[tuple[str, int, str]]:
+    """relative-link's findings of a run over `folder` (and `extra` files), its pages shuffled
+    by `seed` (None: in the order found)."""
     loaded = load_config(None, folder)
     when = dt.date.fromisoformat(TODAY)
     settings = build_settings(loaded.config, config_root=loaded.root, today=when)
-    items = list(collect([Path(".")], folder, loaded.config, loaded.root))
+    items = [*collect([Path(".")], folder, loaded.config, loaded.root), *extra]
     if seed is not None:
         random.Random(seed).shuffle(items)
     run = run_check(items, settings, loaded.config, RunOptions(offline=True, no_cache=True, jobs=1))

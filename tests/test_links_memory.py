@@ -9,7 +9,6 @@ whatever order pages arrive in, the findings are the same.
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import os
 import random
 from collections.abc import Iterator
@@ -23,9 +22,9 @@ from medlint.config import load_config
 from medlint.discovery import Discovered
 from medlint.document import Document
 from medlint.engine import FileResult, build_settings
-from medlint.runner import RunOptions, collect, run_check
-from tests.conftest import TODAY, VALID_PAGE
+from tests.conftest import VALID_PAGE
 from tests.test_linkphase import ListPages
+from tests.test_linkphase import _findings as linkphase_findings
 
 
 @pytest.fixture
@@ -60,16 +59,9 @@ def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def _findings(folder: Path, seed: int | None) -> list[tuple[str, int, str]]:
-    loaded = load_config(None, folder)
-    when = dt.date.fromisoformat(TODAY)
-    settings = build_settings(loaded.config, config_root=loaded.root, today=when)
-    items = list(collect([Path(".")], folder, loaded.config, loaded.root))
     # Named on the command line, though it does not exist: a run page all the same.
-    items.append(Discovered(folder.resolve() / "ghost.md", "ghost.md"))
-    if seed is not None:
-        random.Random(seed).shuffle(items)
-    run = run_check(items, settings, loaded.config, RunOptions(offline=True, no_cache=True, jobs=1))
-    return [(f.path, f.span.line, f.message) for f in run.findings if f.rule == "relative-link"]
+    ghost = Discovered(folder.resolve() / "ghost.md", "ghost.md")
+    return linkphase_findings(folder, seed, [ghost])
 
 
 def test_what_the_site_reports(site: Path) -> None:
