@@ -37,6 +37,7 @@ NOT_ON_THE_OFFLINE_PATH = (
     "hypothesis",
     "difflib",  # "did you mean" suggestions: only for a finding that has one
     "click",  # a plain `check` of some paths is parsed by medlint.cli itself
+    "_hashlib",  # OpenSSL, 5 ms: blake2b comes from _blake2 (cache.hasher, RunItems.signature)
 )
 
 

@@ -74,6 +74,11 @@ def digest(data: bytes | memoryview) -> bytes:
     return blake2b(data, digest_size=16).digest()
 
 
+def hasher() -> blake2b:
+    """`digest`'s hash, to be fed in parts (the run memo's signature of the run's files)."""
+    return blake2b(digest_size=16)
+
+
 def stat_key(st: os.stat_result) -> StatKey:
     return (st.st_mtime_ns, st.st_size, st.st_ino)
 

@@ -211,10 +211,10 @@ class RunItems(Sequence[Discovered]):
     def signature(self) -> bytes:
         """A digest of every file's (absolute path, display) in order, made from the packed
         form as it is: the run memo's name for this list of files (no string per file)."""
-        from hashlib import blake2b
+        from medlint.cache import hasher  # _blake2's: hashlib would load OpenSSL (5 ms)
 
         self._seal()
-        made = blake2b(digest_size=16)
+        made = hasher()
         made.update(self._base.encode("utf-8", "surrogatepass"))
         for block in self._blocks:
             made.update(b"\x01" + block.encode("utf-8", "surrogatepass"))
