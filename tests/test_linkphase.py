@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pytest
@@ -46,28 +46,35 @@ def test_list_pages_are_run_pages() -> None:
     assert pages.number("/x/a.md") == 0 and pages.number("/x/b.md") is None
 
 
+def write_site(root: Path, pages: int, more: Callable[[int], list[str]] = lambda i: []) -> Path:
+    """Pages a/p<i>.md linking into b/p<i>.md's headings (one that exists, one that does not,
+    one in an unreadable page, their own) and back with a misspelt one, and `more(i)` links."""
+    (root / "a").mkdir(exist_ok=True)
+    (root / "b").mkdir(exist_ok=True)
+    for i in range(pages):
+        links = "\n".join(
+            [
+                f"[next](../b/p{(i + 1) % pages}.md#dosing)",  # a heading every b page has
+                f"[gone](../b/p{(i + 2) % pages}.md#no-such-heading)",
+                "[bad](../b/unreadable.md#dosing)",
+                f"[self](p{i}.md#side-effects)",
+                *more(i),
+            ]
+        )
+        (root / "a" / f"p{i}.md").write_text(
+            VALID_PAGE + f"\n## Side effects\n\n{links}\n", encoding="utf-8"
+        )
+        (root / "b" / f"p{i}.md").write_text(
+            VALID_PAGE + f"\n## Dosing\n\n[back](../a/p{i}.md#side-efects)\n", encoding="utf-8"
+        )
+    (root / "b" / "unreadable.md").write_bytes(b"# Dosing\n\xff\xfe not UTF-8\n")
+    return root
+
+
 @pytest.fixture
 def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.chdir(tmp_path)
-    (tmp_path / "a").mkdir()
-    (tmp_path / "b").mkdir()
-    for i in range(6):
-        links = "\n".join(
-            [
-                f"[next](../b/p{(i + 1) % 6}.md#dosing)",  # a heading every b page has
-                f"[gone](../b/p{(i + 2) % 6}.md#no-such-heading)",
-                "[bad](../b/unreadable.md#dosing)",
-                f"[self](p{i}.md#side-effects)",
-            ]
-        )
-        (tmp_path / "a" / f"p{i}.md").write_text(
-            VALID_PAGE + f"\n## Side effects\n\n{links}\n", encoding="utf-8"
-        )
-        (tmp_path / "b" / f"p{i}.md").write_text(
-            VALID_PAGE + f"\n## Dosing\n\n[back](../a/p{i}.md#side-efects)\n", encoding="utf-8"
-        )
-    (tmp_path / "b" / "unreadable.md").write_bytes(b"# Dosing\n\xff\xfe not UTF-8\n")
-    return tmp_path
+    return write_site(tmp_path, 6)
 
 
 def _findings(

@@ -22,8 +22,7 @@ from medlint.config import load_config
 from medlint.discovery import Discovered
 from medlint.document import Document
 from medlint.engine import FileResult, build_settings
-from tests.conftest import VALID_PAGE
-from tests.test_linkphase import ListPages
+from tests.test_linkphase import ListPages, write_site
 from tests.test_linkphase import _findings as linkphase_findings
 
 
@@ -33,29 +32,17 @@ def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     subfolder, links to missing files, to an unreadable page and to a page named on the
     command line that does not exist."""
     monkeypatch.chdir(tmp_path)
-    for folder in ("a", "b", "c/sub"):
-        (tmp_path / folder).mkdir(parents=True)
+    (tmp_path / "c" / "sub").mkdir(parents=True)
     (tmp_path / "c" / "figure.png").write_bytes(b"png")
-    for i in range(8):
-        links = "\n".join(
-            [
-                f"[next](../b/p{(i + 1) % 8}.md#dosing)",
-                f"[gone](../b/p{(i + 2) % 8}.md#no-such-heading)",
-                "[bad](../b/unreadable.md#dosing)",
-                f"[self](p{i}.md#side-effects)",
-                "[figure](../c/figure.png) [sub](../c/sub) [nofig](../c/figure.jpg)",
-                f"[missing](../c/missing-{i}.md) [ghost](../ghost.md)",
-                "[site](../b/p3) [index](/a/p1.md#side-effects)",
-            ]
-        )
-        (tmp_path / "a" / f"p{i}.md").write_text(
-            VALID_PAGE + f"\n## Side effects\n\n{links}\n", encoding="utf-8"
-        )
-        (tmp_path / "b" / f"p{i}.md").write_text(
-            VALID_PAGE + f"\n## Dosing\n\n[back](../a/p{i}.md#side-efects)\n", encoding="utf-8"
-        )
-    (tmp_path / "b" / "unreadable.md").write_bytes(b"# Dosing\n\xff\xfe not UTF-8\n")
-    return tmp_path
+    return write_site(
+        tmp_path,
+        8,
+        lambda i: [
+            "[figure](../c/figure.png) [sub](../c/sub) [nofig](../c/figure.jpg)",
+            f"[missing](../c/missing-{i}.md) [ghost](../ghost.md)",
+            "[site](../b/p3) [index](/a/p1.md#side-effects)",
+        ],
+    )
 
 
 def _findings(folder: Path, seed: int | None) -> list[tuple[str, int, str]]:
