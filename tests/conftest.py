@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import json
 import os
 import subprocess
 import sys
@@ -86,6 +87,27 @@ except SystemExit:
     pass
 print("MODULES=" + json.dumps(sorted(sys.modules)), file=sys.stderr)
 """
+
+
+def probe_run(
+    args: Sequence[str], cwd: Path, probe: str = MODULES_PROBE, key: str = "MODULES"
+) -> tuple[str, object]:
+    """Run `probe` (a script that drives medlint and prints `KEY=<json>` to stderr, as
+    MODULES_PROBE does) with `args` in `cwd`: its stdout and that JSON value."""
+    env = {**os.environ, "MEDLINT_TODAY": TODAY, "NO_COLOR": "1"}
+    out = subprocess.run(
+        [sys.executable, "-c", probe, *args], cwd=cwd, env=env, capture_output=True, text=True
+    )
+    line = next((x for x in out.stderr.splitlines() if x.startswith(f"{key}=")), None)
+    assert line is not None, out.stderr
+    return out.stdout, json.loads(line.removeprefix(f"{key}="))
+
+
+def imported(args: Sequence[str], cwd: Path, probe: str = MODULES_PROBE) -> set[str]:
+    """The top-level packages a medlint command line imported (see `probe_run`)."""
+    modules = probe_run(args, cwd, probe)[1]
+    assert isinstance(modules, list)
+    return {m.split(".")[0] for m in modules}
 
 
 def bench_generator() -> ModuleType:

@@ -29,8 +29,8 @@ def test_every_item_reads_back_as_it_went_in() -> None:
     for where, item in enumerate(ODD):
         assert items.fspath(where) == item.fspath
         assert items.display(where) == item.display
-        assert items.error(where) == item.error
-    assert list(items.pairs()) == [(i.fspath, i.display) for i in ODD]
+        assert items.errors.get(where) == item.error
+    assert items.fspaths() == [i.fspath for i in ODD]
     assert items.errors == {3: "Permission denied"}
     with pytest.raises(IndexError):
         items[len(ODD)]

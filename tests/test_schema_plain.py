@@ -11,10 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import random
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -22,7 +19,7 @@ import yaml
 
 from medlint import schema
 from medlint.packs import load_packs
-from tests.conftest import MODULES_PROBE, TODAY, VALID_PAGE, bench_generator
+from tests.conftest import VALID_PAGE, bench_generator, probe_run
 
 # Fields added through `[tool.medlint.schema] extra-fields`; one retypes a profile field, one
 # retypes a field with a list of choices (its text is then free).
@@ -218,21 +215,13 @@ def test_a_bench_like_run_never_imports_pydantic(tmp_path: Path, jobs: str) -> N
     # checked in this process (every page) and with two workers (the main process up to and
     # after the fork): pydantic is never imported.
     folder = bench_generator().build(tmp_path / "pages", 240, seed=5, defective=0.3)
-    env = {**os.environ, "MEDLINT_TODAY": TODAY, "NO_COLOR": "1"}
     args = ["check", "--offline", "--no-cache", "--format", "json", "--jobs", jobs, "."]
-    out = subprocess.run(
-        [sys.executable, "-c", MODULES_PROBE, *args],
-        cwd=folder,
-        env=env,
-        capture_output=True,
-        text=True,
-    )
-    line = next((x for x in out.stderr.splitlines() if x.startswith("MODULES=")), None)
-    assert line is not None, out.stderr
-    modules = {m.split(".")[0] for m in json.loads(line.removeprefix("MODULES="))}
+    stdout, found = probe_run(args, folder)
+    assert isinstance(found, list)
+    modules = {m.split(".")[0] for m in found}
     assert "pyromark" in modules or jobs == "2"  # it did check pages
     assert "pydantic" not in modules and "pydantic_core" not in modules
-    messages = [f["message"] for f in json.loads(out.stdout)["findings"]]
+    messages = [f["message"] for f in json.loads(stdout)["findings"]]
     assert "unknown key `lastReveiwed`; did you mean `lastReviewed`?" in messages
     assert (
         "`audienceLevel` must be one of patient, caregiver, professional; got `patients`"

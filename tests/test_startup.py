@@ -12,14 +12,13 @@ timings vary with the machine, imports do not.
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
 import textwrap
 from pathlib import Path
 
-from tests.conftest import MODULES_PROBE, TODAY, VALID_PAGE
+from tests.conftest import TODAY, VALID_PAGE, imported, probe_run
 
 NOT_ON_THE_OFFLINE_PATH = (
     "httpx",
@@ -41,23 +40,13 @@ NOT_ON_THE_OFFLINE_PATH = (
 )
 
 
-def _imported(args: list[str], cwd: Path, probe: str = MODULES_PROBE) -> set[str]:
-    env = {**os.environ, "MEDLINT_TODAY": TODAY, "NO_COLOR": "1"}
-    out = subprocess.run(
-        [sys.executable, "-c", probe, *args], cwd=cwd, env=env, capture_output=True, text=True
-    )
-    line = next((x for x in out.stderr.splitlines() if x.startswith("MODULES=")), None)
-    assert line is not None, out.stderr
-    return {m.split(".")[0] for m in json.loads(line.removeprefix("MODULES="))}
-
-
 def test_one_page_offline_check_imports_only_what_it_needs(tmp_path: Path) -> None:
     (tmp_path / "page.md").write_text(VALID_PAGE, encoding="utf-8")
     for args in (
         ["check", "--offline", "page.md"],
         ["check", "--offline", "--no-cache", "page.md"],
     ):
-        modules = _imported(args, tmp_path)
+        modules = imported(args, tmp_path)
         assert "medlint" in modules and "pyromark" in modules  # it did check the page
         assert not modules & set(NOT_ON_THE_OFFLINE_PATH), sorted(
             modules & set(NOT_ON_THE_OFFLINE_PATH)
@@ -68,14 +57,14 @@ def test_a_page_with_suspicious_characters_does_bring_in_ftfy(tmp_path: Path) ->
     # The counterpart: the screening really gates ftfy, it is not simply never used.
     damaged = VALID_PAGE.replace("targeted therapy", "targetedâ€“therapy")
     (tmp_path / "page.md").write_text(damaged, encoding="utf-8")
-    modules = _imported(["check", "--offline", "--no-cache", "page.md"], tmp_path)
+    modules = imported(["check", "--offline", "--no-cache", "page.md"], tmp_path)
     assert "ftfy" in modules
     assert "multiprocessing" not in modules and "httpx" not in modules
 
 
 def test_help_and_rule_listing_do_not_import_pydantic(tmp_path: Path) -> None:
     for args in (["--help"], ["rules"], ["rule", "frontmatter-schema"], ["check", "--help"]):
-        modules = _imported(args, tmp_path)
+        modules = imported(args, tmp_path)
         assert "pydantic" not in modules and "pydantic_core" not in modules, args
 
 
@@ -102,7 +91,7 @@ def test_config_and_settings_do_not_import_pydantic(tmp_path: Path) -> None:
         print("MODULES=" + json.dumps(sorted(sys.modules)), file=sys.stderr)
         """
     )
-    modules = _imported([], tmp_path, probe)
+    modules = imported([], tmp_path, probe)
     assert "medlint" in modules and "pydantic" not in modules
 
 
@@ -113,7 +102,7 @@ def test_valid_and_frontmatter_free_pages_do_not_import_pydantic(tmp_path: Path)
     lacking = VALID_PAGE.replace("tags:\n- treatment\n", "")
     (tmp_path / "lacking.md").write_text(lacking, encoding="utf-8")
     for page in ("valid.md", "plain.md", "lacking.md"):
-        modules = _imported(["check", "--offline", "--no-cache", page], tmp_path)
+        modules = imported(["check", "--offline", "--no-cache", page], tmp_path)
         assert "pyromark" in modules  # it did check the page
         assert "pydantic" not in modules, page
 
@@ -125,9 +114,9 @@ def test_a_run_answered_from_the_cache_does_not_import_pydantic(tmp_path: Path) 
     wrong = VALID_PAGE.replace("version: v1", "version: one")
     (tmp_path / "page.md").write_text(wrong, encoding="utf-8")
     os.utime(tmp_path / "page.md", (1_700_000_000, 1_700_000_000))  # old enough to trust stat
-    cold = _imported(["check", "--offline", "page.md"], tmp_path)
+    cold = imported(["check", "--offline", "page.md"], tmp_path)
     assert "pydantic" in cold
-    warm = _imported(["check", "--offline", "page.md"], tmp_path)
+    warm = imported(["check", "--offline", "page.md"], tmp_path)
     assert "pydantic" not in warm
 
 
@@ -148,17 +137,7 @@ def _compiled(folder: Path, inspect: str) -> object:
         + textwrap.dedent(inspect)
         + 'print("COMPILED=" + json.dumps(compiled), file=sys.stderr)\n'
     )
-    env = {**os.environ, "MEDLINT_TODAY": TODAY, "NO_COLOR": "1"}
-    out = subprocess.run(
-        [sys.executable, "-c", probe, "check", "--offline", "--no-cache", "page.md"],
-        cwd=folder,
-        env=env,
-        capture_output=True,
-        text=True,
-    )
-    line = next((x for x in out.stderr.splitlines() if x.startswith("COMPILED=")), None)
-    assert line is not None, out.stderr
-    return json.loads(line.removeprefix("COMPILED="))
+    return probe_run(["check", "--offline", "--no-cache", "page.md"], folder, probe, "COMPILED")[1]
 
 
 def test_a_clean_page_compiles_none_of_the_patterns_only_suspect_pages_need(
@@ -179,7 +158,7 @@ def test_a_clean_page_compiles_none_of_the_patterns_only_suspect_pages_need(
         """,
     )
     assert compiled == []
-    modules = _imported(["check", "--offline", "--no-cache", "page.md"], tmp_path)
+    modules = imported(["check", "--offline", "--no-cache", "page.md"], tmp_path)
     assert "pyromark" in modules and "ftfy" not in modules and "wcwidth" not in modules
 
 
@@ -211,9 +190,9 @@ def test_a_page_named_on_the_command_line_does_not_import_pathspec(tmp_path: Pat
     (tmp_path / "page.md").write_text(VALID_PAGE, encoding="utf-8")
     (tmp_path / "drafts").mkdir()
     (tmp_path / "drafts" / "x.md").write_text("TODO: write this\n", encoding="utf-8")
-    named = _imported(["check", "--offline", "--no-cache", "page.md"], tmp_path)
+    named = imported(["check", "--offline", "--no-cache", "page.md"], tmp_path)
     assert "medlint" in named and "pathspec" not in named
-    walked = _imported(["check", "--offline", "--no-cache", "."], tmp_path)
+    walked = imported(["check", "--offline", "--no-cache", "."], tmp_path)
     assert "pathspec" in walked
 
 
@@ -330,7 +309,7 @@ def test_a_run_answered_from_the_memo_imports_neither_yaml_nor_click(tmp_path: P
     # Nothing changed since the last run: its output is printed again, with no page read.
     (tmp_path / "page.md").write_text(VALID_PAGE, encoding="utf-8")
     os.utime(tmp_path / "page.md", (1_700_000_000, 1_700_000_000))  # old enough to trust stat
-    cold = _imported(["check", "--offline", "page.md"], tmp_path)
+    cold = imported(["check", "--offline", "page.md"], tmp_path)
     assert "yaml" in cold
-    warm = _imported(["check", "--offline", "page.md"], tmp_path)
+    warm = imported(["check", "--offline", "page.md"], tmp_path)
     assert "yaml" not in warm and "click" not in warm and "medlint" in warm

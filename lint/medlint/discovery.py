@@ -88,7 +88,7 @@ class RunItems(Sequence[Discovered]):
     made when one is asked for.
     """
 
-    __slots__ = ("_base", "_blocks", "_ends", "_errors", "_hashes", "_odd", "_open", "_slots")
+    __slots__ = ("_base", "_blocks", "_ends", "_errors", "_hashes", "_odd", "_slots")
 
     _BLOCK = 4096
 
@@ -99,7 +99,6 @@ class RunItems(Sequence[Discovered]):
         self._ends = array("I")  # each display path's end in its block, separator excluded
         self._errors: dict[int, str] = {}  # folders that could not be listed: rare
         self._odd: dict[int, str] = {}  # absolute paths not made from their display path
-        self._open: list[str] = []  # display paths of the block being filled
         self._slots: array[int] | None = None  # `number`'s table, made on first use
         self._hashes: array[int] | None = None
         self.extend((item.fspath, item.display, item.error) for item in found)
@@ -108,7 +107,8 @@ class RunItems(Sequence[Discovered]):
         """Add (absolute path, display, error) of each file, in order (one tight loop: a warm
         run over 10,000 files is mostly its walk and this)."""
         base, block_size = self._base, self._BLOCK
-        errors, odd, ends, pending = self._errors, self._odd, self._ends, self._open
+        errors, odd, ends = self._errors, self._odd, self._ends
+        pending: list[str] = []  # display paths not yet in a block string
         where = len(ends)
         end = ends[-1] if where % block_size else -1
         for fspath, display, error in found:
@@ -120,29 +120,25 @@ class RunItems(Sequence[Discovered]):
             ends.append(end)
             pending.append(display)
             where += 1
-            if len(pending) == block_size:
-                self._seal()
-                pending = self._open
-        self._seal()
+            if not where % block_size:
+                self._seal(pending)
+                pending = []
+        self._seal(pending)
         self._slots = self._hashes = None
 
-    def add(self, fspath: str, display: str, error: str | None = None) -> None:
-        self.extend(((fspath, display, error),))
-
     def append(self, item: Discovered) -> None:
-        self.add(item.fspath, item.display, item.error)
+        self.extend(((item.fspath, item.display, item.error),))
 
-    def _seal(self) -> None:
-        """Join the display paths not yet in a block string into their block (read before it
-        is full, a block is sealed partly and added to later)."""
-        if not self._open:
+    def _seal(self, pending: list[str]) -> None:
+        """Join `pending`, the display paths just added, into their block: a new one, or the
+        last one when it is not full (files added after the run was read, as a test does)."""
+        if not pending:
             return
-        joined = "\x00".join(self._open)
-        if (len(self._ends) - len(self._open)) % self._BLOCK:  # the last block is partial
+        joined = "\x00".join(pending)
+        if (len(self._ends) - len(pending)) % self._BLOCK:  # the last block is partial
             self._blocks[-1] += "\x00" + joined
         else:
             self._blocks.append(joined)
-        self._open = []
 
     def __len__(self) -> int:
         return len(self._ends)
@@ -163,8 +159,6 @@ class RunItems(Sequence[Discovered]):
 
     def display(self, where: int) -> str:
         """File `where`'s path as the user names it."""
-        if self._open:
-            self._seal()
         block, k = divmod(where, self._BLOCK)
         start = self._ends[where - 1] + 1 if k else 0
         return self._blocks[block][start : self._ends[where]]
@@ -177,25 +171,13 @@ class RunItems(Sequence[Discovered]):
         display = self.display(where)
         return display if display[0] == "/" else self._base + display
 
-    def error(self, where: int) -> str | None:
-        return self._errors.get(where)
-
     @property
     def errors(self) -> dict[int, str]:
         """The numbers of the items that are folders which could not be listed, and why."""
         return self._errors
 
-    def displays(self) -> list[str]:
-        """Every file's display path, in order."""
-        self._seal()
-        out: list[str] = []
-        for block in self._blocks:
-            out += block.split("\x00")
-        return out
-
     def fspaths(self) -> list[str]:
         """Every file's absolute path, in order."""
-        self._seal()
         base = self._base
         out: list[str] = []
         for block in self._blocks:
@@ -204,16 +186,11 @@ class RunItems(Sequence[Discovered]):
             out[where] = fspath
         return out
 
-    def pairs(self) -> Iterator[tuple[str, str]]:
-        """(absolute path, display) of every file, in order, without making Discovered."""
-        return zip(self.fspaths(), self.displays(), strict=True)
-
     def signature(self) -> bytes:
         """A digest of every file's (absolute path, display) in order, made from the packed
         form as it is: the run memo's name for this list of files (no string per file)."""
         from medlint.cache import hasher  # _blake2's: hashlib would load OpenSSL (5 ms)
 
-        self._seal()
         made = hasher()
         made.update(self._base.encode("utf-8", "surrogatepass"))
         for block in self._blocks:
@@ -247,7 +224,7 @@ class RunItems(Sequence[Discovered]):
         slots = array("q", bytes(8 * size))
         hashes = array("q", bytes(8 * size))
         mask = size - 1
-        for where, (fspath, _) in enumerate(self.pairs()):
+        for where, fspath in enumerate(self.fspaths()):
             if where in self._errors:
                 continue  # a folder that could not be listed is not a file of the run
             wanted = hash(fspath)
