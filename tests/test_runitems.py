@@ -40,6 +40,7 @@ def test_number_finds_each_file_by_its_exact_path(monkeypatch: pytest.MonkeyPatc
     monkeypatch.setattr(RunItems, "_BLOCK", 3)  # records across many blocks
     many = [Discovered(f"/work/s{i % 7}/p{i}.md", f"s{i % 7}/p{i}.md") for i in range(200)]
     items = RunItems([*many, *ODD], base="/work")
+    assert items.fspaths() == [i.fspath for i in [*many, *ODD]]  # odd ones past block 0
     for where, item in enumerate([*many, *ODD]):
         expected = None if item.error is not None else where
         assert items.number(item.fspath) == expected
