@@ -78,6 +78,31 @@ def test_warm_run_checks_nothing_and_reports_the_same(
     assert {f.rule for f in cold} >= {"placeholder", "missing-frontmatter"}
 
 
+def test_a_cold_run_reads_no_bucket_and_stores_every_page(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, counter: Counter
+) -> None:
+    # Nothing was ever written: nothing is looked up, the buckets' files are counted once
+    # pages come back (each bucket is written after its last), and every page is kept.
+    monkeypatch.chdir(tmp_path)
+    _pages(tmp_path, **{f"p{i:03}": VALID_PAGE if i % 3 else PLACEHOLDER for i in range(300)})
+    read: list[Path] = []
+    real = cache._read_bucket
+
+    def reading(path: Path) -> dict[str, cache.Row]:
+        if path.exists():
+            read.append(path)
+        return real(path)
+
+    monkeypatch.setattr(cache, "_read_bucket", reading)
+    cold = _run(tmp_path)
+    assert not read  # no bucket was there to read, and none was read back
+    assert len(counter.take()) == 300
+    assert len(list((tmp_path / ".cache").rglob("*.bin"))) > 100  # written as they filled
+    assert _run(tmp_path) == cold
+    assert counter.take() == []  # the next run finds every page
+    assert read  # ...by reading the buckets
+
+
 def test_a_changed_page_alone_is_checked_again(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, counter: Counter
 ) -> None:
