@@ -121,6 +121,8 @@ def test_the_shared_screen_vouches_only_for_clean_pages() -> None:
     assert nothing_suspect(Document("a.md", "# Page\n\nPlain prose, 38\u00b0C.\n"), ctx)
     for piece in BODY_PIECES[:6] + BODY_PIECES[9:]:
         assert not nothing_suspect(Document("a.md", f"# Page\n\n{piece}\n"), ctx), piece
+    # A combining accent (a decomposed page): cancer-type-unmentioned's full patterns needed.
+    assert not nothing_suspect(Document("a.md", "# Page\n\nH\u0131gado, cafe\u0301.\n"), ctx)
 
 
 def test_the_mention_screen_covers_every_character_pythons_pattern_matches() -> None:
@@ -128,6 +130,7 @@ def test_the_mention_screen_covers_every_character_pythons_pattern_matches() -> 
     same piece of `mention_pattern` matches in Python (case ignored), over all of Unicode."""
     import re2
 
+    from medlint.checks import _screen
     from medlint.checks import cancer_type_unmentioned as ctu
 
     pieces = sorted(ctu._SCREEN_PLAIN | set(ctu._VARIANTS))
@@ -145,12 +148,20 @@ def test_the_mention_screen_covers_every_character_pythons_pattern_matches() -> 
     for c in range(0x110000):
         if python_separator.fullmatch(chr(c)):
             assert separator.fullmatch(chr(c)), hex(c)
-    # Combining marks after a letter (a decomposed page), as Python matches them.
+    # Combining marks after a letter (a decomposed page), as Python matches them; and
+    # `_MARK_CHARS`, the characters whose absence lets a page be searched without them.
     marks = re.compile("a[\u0300-\u036f]", re.IGNORECASE)
     screened = re2.compile("(?i:" + str(ctu._screen_letters("a")) + ")")
+    listed = re.compile(f"[{ctu._MARK_CHARS}]")
+    shared = re2.compile(_screen.MARKS)  # what tells a page holds them, in the shared screen
     for c in range(0x110000):
         if marks.fullmatch("a" + chr(c)):
             assert screened.fullmatch("a" + chr(c)), hex(c)
+            assert listed.fullmatch(chr(c)), hex(c)
+        else:
+            assert not listed.fullmatch(chr(c)), hex(c)
+        if not 0xD800 <= c <= 0xDFFF:  # (RE2 takes UTF-8: no lone surrogates)
+            assert bool(shared.fullmatch(chr(c))) == bool(listed.fullmatch(chr(c))), hex(c)
 
 
 MENTION_PIECES = st.sampled_from(
@@ -177,6 +188,7 @@ MENTION_PIECES = st.sampled_from(
         "(",
         ")",
         "\u00e9",
+        "\u03b9",  # Greek iota: matched by the marks' class, case ignored
     ]
 )
 
@@ -212,6 +224,13 @@ def test_mentions_are_found_as_the_plain_search_finds_them(
         assert ctu._mentioned(text, 0, pattern, screen, targets) == expected
     finally:
         ctu.PREFIX = original
+    # A text with nothing the marks' class matches: the pattern spelled without it finds
+    # exactly the same matches (what `check` uses such a page for).
+    if not ctu.has_marks(text):
+        plain = ctu.mention_pattern(slug, words, marks=False)
+        assert [m.span() for m in plain.finditer(text)] == [
+            m.span() for m in pattern.finditer(text)
+        ]
 
 
 NFC_PIECES = st.sampled_from(
