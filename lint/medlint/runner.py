@@ -13,6 +13,7 @@ the output is the same whatever the number of workers or the order files were fo
 from __future__ import annotations
 
 import datetime as dt
+import struct
 from array import array
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -30,6 +31,7 @@ if TYPE_CHECKING:
     from medlint.findings import Finding
     from medlint.reporters.base import PageInfo, Report
     from medlint.runmemo import Observed, Outcome, Recalled
+    from medlint.spill import Spill
 
 
 @dataclass(slots=True)
@@ -89,42 +91,48 @@ def _open_cache(settings: Settings, config: Config, options: RunOptions) -> Resu
 
 class Stats:
     """The stat (taken before any read) of every file of a run, by its place in the run's list:
-    the run memo's proof that nothing changed. Three integers a file in one array, not a dict
-    of tuples (a tenth of the memory: a run of 100,000 pages holds them to its end).
+    the run memo's proof that nothing changed. Three integers a file, not a dict of tuples.
 
-    The arrays are made on the first `put`, which comes after the workers fork: made before,
-    their memory would be held twice, by the workers as it was and by this process once it
-    writes them."""
+    They go to a spill (see spill.py) as they come, after the file's number, and are put in
+    order into one array only by `complete`, after the workers are done: held in an array
+    from the start, they were 2.4 MB of a 100,000-page run's main process while its workers
+    ran. The one byte a file that says which have come is made on the first `put`, after the
+    workers fork: made before, its memory would be held twice, by the workers as it was and by
+    this process once it writes it."""
 
-    __slots__ = ("_count", "_have", "_values")
+    __slots__ = ("_count", "_have", "_spill")
 
     def __init__(self, count: int) -> None:
         self._count = count
-        self._values: array[int] | None = None
+        self._spill: Spill | None = None
         self._have = bytearray()
 
     def put(self, where: int, key: StatKey) -> None:
-        values = self._values
-        if values is None:
-            values = self._values = array("q", bytes(24 * self._count))
+        spill = self._spill
+        if spill is None:
+            from medlint.spill import Spill
+
+            spill = self._spill = Spill("medlint-stats-")
             self._have = bytearray(self._count)
-        k = 3 * where
-        values[k], values[k + 1], values[k + 2] = key
+        spill.append(_STAT.pack(where, *key))
         self._have[where] = 1
 
     def complete(self) -> array[int] | None:
         """Every file's stat, in the run's order; None when some file has none (unreadable,
-        not a regular file, too large: checked again every time)."""
-        if self._values is None or self._have.count(0):
+        not a regular file, too large: checked again every time). Call it once: what was
+        kept is let go."""
+        spill = self._spill
+        if spill is None or self._have.count(0):
             return None if self._count else array("q")
-        return self._values
+        values = array("q", bytes(24 * self._count))
+        for where, mtime, size, inode in _STAT.iter_unpack(spill.whole()):
+            k = 3 * where
+            values[k], values[k + 1], values[k + 2] = mtime, size, inode
+        spill.close()
+        return values
 
-    def get(self, where: int) -> StatKey | None:
-        values = self._values
-        if values is None or not self._have[where]:
-            return None
-        k = 3 * where
-        return values[k], values[k + 1], values[k + 2]
+
+_STAT = struct.Struct("<Iqqq")  # a kept stat: the file's number, then its `cache.StatKey`
 
 
 class _Triples(Sequence[tuple[str, str, int]]):

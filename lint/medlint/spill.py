@@ -14,7 +14,10 @@ not be written stays in memory, as everything did before, and the run goes on.
 
 from __future__ import annotations
 
-from typing import IO
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from io import BufferedRandom
 
 CHUNK = 1 << 20
 
@@ -24,9 +27,10 @@ class Spill:
 
     __slots__ = ("_chunk", "_file", "_flushed", "_full", "_pending", "_prefix")
 
-    def __init__(self, prefix: str = "medlint-", chunk: int = CHUNK) -> None:
-        self._prefix, self._chunk = prefix, chunk
-        self._file: IO[bytes] | None = None
+    def __init__(self, prefix: str = "medlint-", chunk: int | None = None) -> None:
+        """`chunk`: bytes held before they are written out (None: `CHUNK`, as it is now)."""
+        self._prefix, self._chunk = prefix, CHUNK if chunk is None else chunk
+        self._file: BufferedRandom | None = None
         self._pending = bytearray()
         self._flushed = 0  # bytes in the file; everything after them is in `_pending`
         self._full = False  # a write failed: everything from then on stays in memory
@@ -74,13 +78,13 @@ class Spill:
         if self._flushed:
             assert self._file is not None
             self._file.seek(0)
-            view = memoryview(out)
-            got = 0
-            while got < self._flushed:
-                n = self._file.readinto(view[got:])
-                if not n:
-                    raise OSError("a run's temporary file ended early")
-                got += n
+            with memoryview(out) as view:
+                got = 0
+                while got < self._flushed:
+                    n = self._file.readinto(view[got:])
+                    if not n:
+                        raise OSError("a run's temporary file ended early")
+                    got += n
         out += self._pending
         return out
 
