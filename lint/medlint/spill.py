@@ -6,7 +6,8 @@ memory those grew the main process by a quarter of a kilobyte a page while its w
 alive, the run's peak. Appended here, the main process holds at most `CHUNK` bytes of each; the
 rest is in a temporary file, unlinked at once, so it goes when closed or when the process ends.
 A run with less than `CHUNK` bytes to keep (a pre-commit run, most sections) never creates the
-file.
+file. A quarter of a megabyte: a 100,000-page run writes its rows out in 40 writes, and its
+four spills (the link phase's anchors keep 1 MB, as they did) held 2.5 MB at 1 MB each.
 
 A write that fails (a full disk, no temporary folder) costs nothing but the memory: what could
 not be written stays in memory, as everything did before, and the run goes on.
@@ -19,7 +20,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from io import BufferedRandom
 
-CHUNK = 1 << 20
+CHUNK = 1 << 18
 
 
 class Spill:
