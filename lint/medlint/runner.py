@@ -181,16 +181,16 @@ def _payloads(
     from medlint.engine import lint_file
 
     jobs = jobs if jobs is not None else parallel.default_jobs()
-    # Files by their number in `items`, in arrays: a tuple per file (path, display, number)
-    # for all 100,000 files of a large run was 9 MB held until its end. The workers get
-    # (path, display, number) triples, made as each chunk is sent (see `_Triples`).
+    # Files by their number in `items`, in arrays of 32-bit numbers: a tuple per file (path,
+    # display, number) for all 100,000 files of a large run was 9 MB held until its end. The
+    # workers get (path, display, number) triples, made as each chunk is sent (`_Triples`).
     errors = items.errors
     for where in sorted(errors):
         item = items[where]
         payload = parallel.encode(lint_file(item, settings), (), (None,) * 4)
         yield where, payload, item.display
     if store is None:
-        todo = array("q", (where for where in range(len(items)) if where not in errors))
+        todo = array("I", (where for where in range(len(items)) if where not in errors))
         for checked in parallel.check_many(_Triples(items, todo), settings, jobs):
             yield checked.where, checked.payload, checked.display
         return
@@ -198,7 +198,7 @@ def _payloads(
 
     # Files still to check in each bucket: a bucket is written and let go after its last.
     pending: dict[int, int] = {}
-    misses = array("q")
+    misses = array("I")
     cold = store.holds_nothing_at_all()
     if cold:
         # A cold run looks nothing up, so the files' buckets are counted once the workers are
@@ -255,7 +255,7 @@ def _by_bucket(items: RunItems, errors: dict[int, str]) -> dict[int, array[int]]
             continue
         index = bucket_of(fspath)
         if index not in buckets:
-            buckets[index] = array("q")
+            buckets[index] = array("I")
         buckets[index].append(where)
     return buckets
 
