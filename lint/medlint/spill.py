@@ -1,4 +1,4 @@
-"""Byte strings appended once during a run and read back later, kept on disk past a megabyte.
+"""Byte strings appended once during a run and read back later, on disk past a quarter megabyte.
 
 A large run keeps something of every page until its end: the anchors the link phase may be
 asked for, the page rows and the findings its reports need, the stats its memo stores. Held in
@@ -6,7 +6,7 @@ memory those grew the main process by a quarter of a kilobyte a page while its w
 alive, the run's peak. Appended here, the main process holds at most `CHUNK` bytes of each; the
 rest is in a temporary file, unlinked at once, so it goes when closed or when the process ends.
 A run with less than `CHUNK` bytes to keep (a pre-commit run, most sections) never creates the
-file. A quarter of a megabyte: a 100,000-page run writes its rows out in 40 writes, and its
+file. A quarter of a megabyte: a 100,000-page run writes its rows out in about 40 writes; its
 four spills (the link phase's anchors keep 1 MB, as they did) held 2.5 MB at 1 MB each.
 
 A write that fails (a full disk, no temporary folder) costs nothing but the memory: what could
