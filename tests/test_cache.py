@@ -274,3 +274,31 @@ def test_a_leftover_temporary_file_of_the_same_name_does_not_stop_a_write(tmp_pa
     cache.write_checked(target, b"again")  # and the usual name leaves nothing behind
     assert cache.read_checked(target) == b"again"
     assert len(list(tmp_path.iterdir())) == 2
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_cold_run_writes_each_bucket_as_soon_as_its_pages_are_done(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jobs: int
+) -> None:
+    # Pages are checked bucket by bucket once the first is back: in the order found, every
+    # bucket had pages all through the run, and the cache held every payload to its end.
+    monkeypatch.chdir(tmp_path)
+    _pages(tmp_path, **{f"p{i:04}": VALID_PAGE for i in range(1200)})
+    held: list[int] = []
+    real = cache.ResultCache.store
+
+    def storing(self: cache.ResultCache, path: str, entry: cache.Entry, index: int) -> None:
+        real(self, path, entry, index)
+        held.append(sum(map(len, self._buckets.values())))  # entries not written yet
+
+    monkeypatch.setattr(cache.ResultCache, "store", storing)
+    loaded = load_config(None, tmp_path)
+    settings = build_settings(loaded.config, config_root=loaded.root, today=dt.date(2026, 1, 1))
+    items = collect([tmp_path], tmp_path, loaded.config, loaded.root)
+    options = RunOptions(offline=True, jobs=jobs, cache_dir=tmp_path / ".cache")
+    run_check(items, settings, loaded.config, options)
+    assert len(held) == 1200
+    # Held at most: pages of the first chunks (taken in the order found, up to 4 x 64 with two
+    # workers), and the bucket being done. In the order found: every page, at the end.
+    assert max(held) < 400
+    assert len(list((tmp_path / ".cache").rglob("*.bin"))) > 200

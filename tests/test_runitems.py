@@ -109,3 +109,18 @@ def test_the_signature_names_exactly_this_list_of_files() -> None:
     assert RunItems(moved, base="/else").signature() != same  # same displays, other files
     renamed = [*ODD[:-1], Discovered("/work/d.md", "d.md")]  # same file, shown otherwise
     assert RunItems(renamed, base="/work").signature() != same
+
+
+def test_a_path_whose_hash_matches_is_still_compared() -> None:
+    # The table keeps 32 bits of each path's hash: a path that hashes alike is not the file.
+    items = RunItems(base="/work")
+    items.extend([("/work/a.md", "a.md", None), ("/work/b.md", "b.md", None)])
+
+    class Alike(str):
+        __slots__ = ()
+
+        def __hash__(self) -> int:
+            return hash("/work/b.md")
+
+    assert items.number(Alike("/work/c.md")) is None
+    assert items.number(Alike("/work/b.md")) == 1 and items.number("/work/a.md") == 0

@@ -366,25 +366,22 @@ class FindingStore:
     """A run's findings, put page by page in any order, read back in `Finding.sort_key` order.
 
     Held as the objects finalize made while the run has at most `keep` of them; past that,
-    packed into records (see the module's docstring) and the objects let go.
+    packed into records (see the module's docstring) and the objects let go. Each record goes,
+    after its page's number, to a spill (see spill.py): the main process holds at most a
+    megabyte of them while the workers run, and no per-page array until `ordered`.
     """
 
-    __slots__ = ("_blob", "_count", "_ends", "_held", "_keep", "_more", "_starts", "_tables")
+    __slots__ = ("_count", "_held", "_keep", "_spill", "_tables")
 
-    def __init__(self, count: int, keep: int = KEEP) -> None:
-        """`count`: the run's pages, numbered 0 to count - 1."""
-        self._count, self._keep = count, keep
+    def __init__(self, count: int, keep: int | None = None) -> None:
+        """`count`: the run's pages, numbered 0 to count - 1; `keep`: None for `KEEP`."""
+        from medlint.spill import Spill
+
+        self._count, self._keep = count, KEEP if keep is None else keep
         # Page -> its findings (every put, in put order), while the run has at most `keep`.
         self._held: dict[int, list[Finding]] | None = {}
-        self._blob = bytearray()
+        self._spill = Spill("medlint-findings-")
         self._tables = _Tables()
-        # Each page's first record (end 0: none), then any further ones (a page put twice,
-        # or whose findings carry several paths). Made when the held findings are packed: a
-        # run that never packs needs none, and arrays made before the workers fork would be
-        # held twice once this process writes them.
-        self._starts = array("q")
-        self._ends = array("q")
-        self._more: dict[int, list[tuple[int, int]]] = {}
 
     def put(self, where: int, findings: Sequence[Finding]) -> None:
         """Page `where`'s findings, sorted as finalize returns them; a page may come again."""
@@ -405,24 +402,18 @@ class FindingStore:
     def _pack_held(self) -> None:
         held, self._held = self._held, None
         assert held is not None
-        self._starts = array("q", bytes(8 * self._count))
-        self._ends = array("q", bytes(8 * self._count))
         for where, findings in held.items():
             self._append(where, findings)
 
     def _append(self, where: int, findings: Sequence[Finding]) -> None:
         """Records for one put: one per run of findings with the same path."""
         for path, group in groupby(findings, key=_path):
-            start = len(self._blob)
-            self._blob += _encode(path, list(group), self._tables)
-            if self._ends[where] == 0:
-                self._starts[where], self._ends[where] = start, len(self._blob)
-            else:
-                self._more.setdefault(where, []).append((start, len(self._blob)))
+            self._spill.append(_WHERE.pack(where) + _encode(path, list(group), self._tables))
 
     def ordered(self, order: Sequence[int]) -> Sequence[Finding]:
         """Every finding put, in `Finding.sort_key` order. `order`: the page numbers sorted by
-        display path (pages without findings may be left out)."""
+        display path (pages without findings may be left out). Call it once: packed records
+        are let go."""
         held = self._held
         if held is not None:
             out: list[Finding] = []
@@ -443,17 +434,39 @@ class FindingStore:
             return out
         return self._ordered_records(order)
 
+    def _placed(self) -> tuple[bytearray, array[int], array[int], dict[int, list[tuple[int, int]]]]:
+        """The kept records in one buffer; each page's first record (end 0: none), and any
+        further ones (a page put twice, or whose findings carry several paths)."""
+        blob = self._spill.whole()
+        self._spill.close()
+        starts = array("q", bytes(8 * self._count))
+        ends = array("q", bytes(8 * self._count))
+        more: dict[int, list[tuple[int, int]]] = {}
+        unpack, head, at = _HEAD.unpack_from, _HEAD.size, 0
+        while at < len(blob):
+            (where,) = _WHERE.unpack_from(blob, at)
+            at += _WHERE.size
+            _, size, numbers, extra, _ = unpack(blob, at)
+            end = at + head + size + numbers + extra
+            if ends[where] == 0:
+                starts[where], ends[where] = at, end
+            else:
+                more.setdefault(where, []).append((at, end))
+            at = end
+        return blob, starts, ends, more
+
     def _ordered_records(self, order: Sequence[int]) -> Sequence[Finding]:
-        blob, tables = self._blob, self._tables
+        blob, starts_of, ends_of, more_of = self._placed()
+        tables = self._tables
         starts, ends = array("q"), array("q")
         last: str | None = None
         in_order = True
         decoder: _Decoder | None = None
         for where in order:
-            if self._ends[where] == 0:
+            if ends_of[where] == 0:
                 continue
-            start, end = self._starts[where], self._ends[where]
-            more = self._more.get(where)
+            start, end = starts_of[where], ends_of[where]
+            more = more_of.get(where)
             if more is not None:  # a page put more than once: its records merged into one
                 if decoder is None:
                     decoder = _Decoder(tables.kinds, tables.strings)
@@ -477,11 +490,15 @@ class FindingStore:
         everything: list[Finding] = []
         decoder = _Decoder(tables.kinds, tables.strings)
         for where in range(self._count):
-            if self._ends[where]:
-                everything.extend(decoder.decode(blob, [(self._starts[where], self._ends[where])]))
-            everything.extend(decoder.decode(blob, self._more.get(where, ())))
+            if ends_of[where]:
+                everything.extend(decoder.decode(blob, [(starts_of[where], ends_of[where])]))
+            everything.extend(decoder.decode(blob, more_of.get(where, ())))
         everything.sort(key=Finding.sort_key)
         return pack(everything)
+
+
+# A kept record's page number, before the record (see `FindingStore._append`).
+_WHERE = struct.Struct("<I")
 
 
 def pack(findings: Sequence[Finding]) -> PackedFindings:

@@ -33,6 +33,7 @@ import contextlib
 import datetime as dt
 import marshal
 import os
+import struct
 from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -124,33 +125,47 @@ class PackedRows(Sequence[PageRow]):
 
 
 class RowPacker:
-    """Collects a run's page rows as they arrive, in any order, into `PackedRows`."""
+    """Collects a run's page rows as they arrive, in any order, into `PackedRows`.
 
-    __slots__ = ("_blob", "_count", "_ends", "_starts")
+    Each row goes marshalled, after its page number and length, to a spill (see spill.py): a
+    run of 100,000 pages held 10 MB of rows and their offsets in its main process while the
+    workers ran, its peak. No per-page array is made until `rows`, after the workers are done,
+    which finds each row's place in one pass over what was kept.
+    """
+
+    __slots__ = ("_count", "_spill")
 
     def __init__(self, count: int) -> None:
-        self._blob = bytearray()
+        from medlint.spill import Spill
+
         self._count = count
-        # Made on the first put, after the workers fork (made before, their memory would be
-        # held twice once this process writes them).
-        self._starts = array("q")
-        self._ends = array("q")
+        self._spill = Spill("medlint-rows-")
 
     def put(self, where: int, row: PageRow) -> None:
         """The row of the run's file number `where`."""
-        if not self._starts:
-            self._starts = array("q", bytes(8 * self._count))
-            self._ends = array("q", bytes(8 * self._count))
-        self._starts[where] = len(self._blob)
-        self._blob += marshal.dumps(row)
-        self._ends[where] = len(self._blob)
+        data = marshal.dumps(row)
+        self._spill.append(_ROW_HEAD.pack(where, len(data)) + data)
 
     def rows(self, order: Sequence[int]) -> PackedRows:
-        """The rows, file numbers taken in `order`."""
-        starts, ends = self._starts, self._ends
+        """The rows, file numbers taken in `order`; what was kept is let go (call it once)."""
+        blob = self._spill.whole()
+        self._spill.close()
+        starts = array("q", bytes(8 * self._count))
+        ends = array("q", bytes(8 * self._count))
+        unpack, head, at = _ROW_HEAD.unpack_from, _ROW_HEAD.size, 0
+        while at < len(blob):
+            where, size = unpack(blob, at)
+            at += head
+            starts[where] = at
+            at += size
+            ends[where] = at
         return PackedRows(
-            self._blob, array("q", [starts[w] for w in order]), array("q", [ends[w] for w in order])
+            blob, array("q", [starts[w] for w in order]), array("q", [ends[w] for w in order])
         )
+
+
+# A kept row's head: its page number and the length of the marshalled row that follows.
+_ROW_HEAD = struct.Struct("<II")
 
 
 class LazyPages(Sequence["PageInfo"]):

@@ -13,6 +13,7 @@ the output is the same whatever the number of workers or the order files were fo
 from __future__ import annotations
 
 import datetime as dt
+import struct
 from array import array
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -30,6 +31,7 @@ if TYPE_CHECKING:
     from medlint.findings import Finding
     from medlint.reporters.base import PageInfo, Report
     from medlint.runmemo import Observed, Outcome, Recalled
+    from medlint.spill import Spill
 
 
 @dataclass(slots=True)
@@ -89,51 +91,61 @@ def _open_cache(settings: Settings, config: Config, options: RunOptions) -> Resu
 
 class Stats:
     """The stat (taken before any read) of every file of a run, by its place in the run's list:
-    the run memo's proof that nothing changed. Three integers a file in one array, not a dict
-    of tuples (a tenth of the memory: a run of 100,000 pages holds them to its end).
+    the run memo's proof that nothing changed. Three integers a file, not a dict of tuples.
 
-    The arrays are made on the first `put`, which comes after the workers fork: made before,
-    their memory would be held twice, by the workers as it was and by this process once it
-    writes them."""
+    They go to a spill (see spill.py) as they come, after the file's number, and are put in
+    order into one array only by `complete`, after the workers are done: held in an array
+    from the start, they were 2.4 MB of a 100,000-page run's main process while its workers
+    ran. The one byte a file that says which have come is made on the first `put`, after the
+    workers fork: made before, its memory would be held twice, by the workers as it was and by
+    this process once it writes it."""
 
-    __slots__ = ("_count", "_have", "_values")
+    __slots__ = ("_count", "_have", "_spill")
 
     def __init__(self, count: int) -> None:
         self._count = count
-        self._values: array[int] | None = None
+        self._spill: Spill | None = None
         self._have = bytearray()
 
     def put(self, where: int, key: StatKey) -> None:
-        values = self._values
-        if values is None:
-            values = self._values = array("q", bytes(24 * self._count))
+        spill = self._spill
+        if spill is None:
+            from medlint.spill import Spill
+
+            spill = self._spill = Spill("medlint-stats-")
             self._have = bytearray(self._count)
-        k = 3 * where
-        values[k], values[k + 1], values[k + 2] = key
+        spill.append(_STAT.pack(where, *key))
         self._have[where] = 1
 
     def complete(self) -> array[int] | None:
         """Every file's stat, in the run's order; None when some file has none (unreadable,
-        not a regular file, too large: checked again every time)."""
-        if self._values is None or self._have.count(0):
+        not a regular file, too large: checked again every time). Call it once: what was
+        kept is let go."""
+        spill = self._spill
+        if spill is None or self._have.count(0):
             return None if self._count else array("q")
-        return self._values
+        values = array("q", bytes(24 * self._count))
+        for where, mtime, size, inode in _STAT.iter_unpack(spill.whole()):
+            k = 3 * where
+            values[k], values[k + 1], values[k + 2] = mtime, size, inode
+        spill.close()
+        return values
 
-    def get(self, where: int) -> StatKey | None:
-        values = self._values
-        if values is None or not self._have[where]:
-            return None
-        k = 3 * where
-        return values[k], values[k + 1], values[k + 2]
+
+_STAT = struct.Struct("<Iqqq")  # a kept stat: the file's number, then its `cache.StatKey`
 
 
 class _Triples(Sequence[tuple[str, str, int]]):
-    """(absolute path, display, number) of the files numbered `wheres`, made when read."""
+    """(absolute path, display, number) of the files numbered `wheres`, made when read.
 
-    __slots__ = ("_items", "_wheres")
+    Read in order, a chunk at a time as workers take them (or one by one in this process), so
+    the files not read yet can still be put in another order (`bucket_order`)."""
+
+    __slots__ = ("_items", "_taken", "_wheres")
 
     def __init__(self, items: RunItems, wheres: array[int]) -> None:
         self._items, self._wheres = items, wheres
+        self._taken = 0  # files read so far: the first `_taken` of `_wheres`
 
     def __len__(self) -> int:
         return len(self._wheres)
@@ -149,9 +161,26 @@ class _Triples(Sequence[tuple[str, str, int]]):
     ) -> tuple[str, str, int] | Sequence[tuple[str, str, int]]:
         items = self._items
         if isinstance(index, slice):
+            self._taken = max(self._taken, index.indices(len(self._wheres))[1])
             return [(items.fspath(w), items.display(w), w) for w in self._wheres[index]]
+        self._taken = max(self._taken, index + 1 if index >= 0 else len(self._wheres))
         where = self._wheres[index]
         return items.fspath(where), items.display(where), where
+
+    def bucket_order(self, buckets: dict[int, array[int]]) -> None:
+        """Put the files not read yet bucket by bucket (`buckets`: every file's number by its
+        cache bucket), so that each bucket is written and let go as soon as its own are done.
+
+        In the order found, every bucket has files all through the run: none was complete
+        before the end, and the cache held every page's payload until then (over 150 MB of
+        a 100,000-page run's main process)."""
+        taken = self._taken
+        sent = set(self._wheres[:taken])  # the chunks workers took first: a few hundred
+        rest = array("I")
+        for index in sorted(buckets):
+            rest.extend(w for w in buckets[index] if w not in sent)
+        if len(rest) == len(self._wheres) - taken:  # the same files (always, in a cold run)
+            self._wheres[taken:] = rest
 
 
 def _payloads(
@@ -173,16 +202,16 @@ def _payloads(
     from medlint.engine import lint_file
 
     jobs = jobs if jobs is not None else parallel.default_jobs()
-    # Files by their number in `items`, in arrays: a tuple per file (path, display, number)
-    # for all 100,000 files of a large run was 9 MB held until its end. The workers get
-    # (path, display, number) triples, made as each chunk is sent (see `_Triples`).
+    # Files by their number in `items`, in arrays of 32-bit numbers: a tuple per file (path,
+    # display, number) for all 100,000 files of a large run was 9 MB held until its end. The
+    # workers get (path, display, number) triples, made as each chunk is sent (`_Triples`).
     errors = items.errors
     for where in sorted(errors):
         item = items[where]
         payload = parallel.encode(lint_file(item, settings), (), (None,) * 4)
         yield where, payload, item.display
     if store is None:
-        todo = array("q", (where for where in range(len(items)) if where not in errors))
+        todo = array("I", (where for where in range(len(items)) if where not in errors))
         for checked in parallel.check_many(_Triples(items, todo), settings, jobs):
             yield checked.where, checked.payload, checked.display
         return
@@ -190,7 +219,7 @@ def _payloads(
 
     # Files still to check in each bucket: a bucket is written and let go after its last.
     pending: dict[int, int] = {}
-    misses = array("q")
+    misses = array("I")
     cold = store.holds_nothing_at_all()
     if cold:
         # A cold run looks nothing up, so the files' buckets are counted once the workers are
@@ -215,11 +244,13 @@ def _payloads(
             if index not in pending:
                 store.release(index)
         buckets.clear()
-        for checked in parallel.check_many(_Triples(items, misses), settings, jobs):
+        queue = _Triples(items, misses)
+        for checked in parallel.check_many(queue, settings, jobs):
             if cold:  # the first page is back: count the buckets' files now
-                pending = {
-                    index: len(wheres) for index, wheres in _by_bucket(items, errors).items()
-                }
+                buckets = _by_bucket(items, errors)
+                pending = {index: len(wheres) for index, wheres in buckets.items()}
+                queue.bucket_order(buckets)
+                buckets.clear()
                 cold = False
             index = bucket_of(checked.path)
             if checked.stat is not None:
@@ -247,7 +278,7 @@ def _by_bucket(items: RunItems, errors: dict[int, str]) -> dict[int, array[int]]
             continue
         index = bucket_of(fspath)
         if index not in buckets:
-            buckets[index] = array("q")
+            buckets[index] = array("I")
         buckets[index].append(where)
     return buckets
 

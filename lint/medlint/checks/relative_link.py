@@ -14,11 +14,10 @@ from __future__ import annotations
 import marshal
 import os
 import re
-import tempfile
 from array import array
 from collections.abc import Callable, Collection, Container, Iterator
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Protocol
 from urllib.parse import unquote, urlsplit
 
 from medlint.cache import stat_key
@@ -27,6 +26,7 @@ from medlint.findings import Edit, Finding
 from medlint.markdown import Link
 from medlint.registry import Context, Rule, register
 from medlint.runmemo import Observed, listing
+from medlint.spill import Spill
 
 if TYPE_CHECKING:
     from medlint.engine import FileResult
@@ -159,52 +159,6 @@ _UNREADABLE = 4  # ...it could not be read: links into it read the disk, as for 
 _SPILL_CHUNK = 1 << 20
 
 
-class _Spill:
-    """Byte strings appended once and read back by offset: the anchors of a run's pages.
-
-    A run links into most of its pages, so every page's anchors must be at hand until the end,
-    but only a few are read back while the bounded memo of anchor sets misses. Kept in a file
-    (unlinked, so it goes when closed or when the process ends), the main process holds them
-    in at most `_SPILL_CHUNK` bytes; a small run never creates the file.
-    """
-
-    __slots__ = ("_file", "_flushed", "_pending")
-
-    def __init__(self) -> None:
-        self._file: IO[bytes] | None = None
-        self._pending = bytearray()
-        self._flushed = 0
-
-    def append(self, data: bytes) -> int:
-        """Keep `data`; where it starts."""
-        at = self._flushed + len(self._pending)
-        self._pending += data
-        if len(self._pending) >= _SPILL_CHUNK:
-            if self._file is None:
-                # Held open across calls and closed by `close` (or with the process).
-                self._file = tempfile.TemporaryFile(prefix="medlint-anchors-")  # noqa: SIM115
-            self._file.seek(self._flushed)
-            self._file.write(self._pending)
-            self._flushed += len(self._pending)
-            self._pending = bytearray()
-        return at
-
-    def read(self, at: int, size: int) -> bytes:
-        if at >= self._flushed:
-            start = at - self._flushed
-            return bytes(self._pending[start : start + size])
-        assert self._file is not None
-        self._file.seek(at)
-        return self._file.read(size)
-
-    def close(self) -> None:
-        if self._file is not None:
-            self._file.close()
-            self._file = None
-        self._pending = bytearray()
-        self._flushed = 0
-
-
 class LocalFiles:
     """The repository on disk, as link resolution sees it: case-sensitive, cached listings.
 
@@ -241,7 +195,7 @@ class LocalFiles:
         # Where each arrived page's anchors are in `_spill`, and how long (0: none).
         self._starts = array("q", bytes(8 * n))
         self._sizes = array("I", bytes(4 * n))
-        self._spill = _Spill()
+        self._spill = Spill("medlint-anchors-", _SPILL_CHUNK)
         # Pages whose normalised absolute path (what links resolve to) is not the path they
         # were discovered with, by that normalised path: rare (see `RunLinks.__init__`).
         self.odd: dict[str, int] = {}
