@@ -81,8 +81,8 @@ def test_warm_run_checks_nothing_and_reports_the_same(
 def test_a_cold_run_reads_no_bucket_and_stores_every_page(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, counter: Counter
 ) -> None:
-    # Nothing was ever written: nothing is looked up, the buckets' files are counted once
-    # pages come back (each bucket is written after its last), and every page is kept.
+    # Nothing was ever written: no bucket is there to read, each bucket is written after its
+    # last page, and every page is kept.
     monkeypatch.chdir(tmp_path)
     _pages(tmp_path, **{f"p{i:03}": VALID_PAGE if i % 3 else PLACEHOLDER for i in range(300)})
     read: list[Path] = []
@@ -280,8 +280,8 @@ def test_a_leftover_temporary_file_of_the_same_name_does_not_stop_a_write(tmp_pa
 def test_a_cold_run_writes_each_bucket_as_soon_as_its_pages_are_done(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jobs: int
 ) -> None:
-    # Pages are checked bucket by bucket once the first is back: in the order found, every
-    # bucket had pages all through the run, and the cache held every payload to its end.
+    # Pages are checked bucket by bucket: in the order found, every bucket had pages all
+    # through the run, and the cache held every payload to its end.
     monkeypatch.chdir(tmp_path)
     _pages(tmp_path, **{f"p{i:04}": VALID_PAGE for i in range(1200)})
     held: list[int] = []
@@ -298,7 +298,7 @@ def test_a_cold_run_writes_each_bucket_as_soon_as_its_pages_are_done(
     options = RunOptions(offline=True, jobs=jobs, cache_dir=tmp_path / ".cache")
     run_check(items, settings, loaded.config, options)
     assert len(held) == 1200
-    # Held at most: pages of the first chunks (taken in the order found, up to 4 x 64 with two
-    # workers), and the bucket being done. In the order found: every page, at the end.
+    # Held at most: the buckets whose pages are with the workers (a chunk holds 64 pages, and
+    # each of two workers holds two). In the order found: every page, at the end.
     assert max(held) < 400
     assert len(list((tmp_path / ".cache").rglob("*.bin"))) > 200

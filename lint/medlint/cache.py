@@ -116,14 +116,6 @@ class ResultCache:
         no lookup each."""
         return not self._bucket(index)
 
-    def holds_nothing_at_all(self) -> bool:
-        """Whether no bucket has been written (a cold run): no file needs looking up, and
-        no bucket needs reading to find that out."""
-        try:
-            return not any(name.endswith(".bin") for name in os.listdir(self.folder))
-        except OSError:
-            return True  # no folder yet (or none readable): every bucket reads as empty
-
     def lookup(
         self, path: str, display: str, index: int | None = None
     ) -> tuple[bytes, StatKey] | None:

@@ -136,16 +136,12 @@ _STAT = struct.Struct("<Iqqq")  # a kept stat: the file's number, then its `cach
 
 
 class _Triples(Sequence[tuple[str, str, int]]):
-    """(absolute path, display, number) of the files numbered `wheres`, made when read.
+    """(absolute path, display, number) of the files numbered `wheres`, made when read."""
 
-    Read in order, a chunk at a time as workers take them (or one by one in this process), so
-    the files not read yet can still be put in another order (`bucket_order`)."""
-
-    __slots__ = ("_items", "_taken", "_wheres")
+    __slots__ = ("_items", "_wheres")
 
     def __init__(self, items: RunItems, wheres: array[int]) -> None:
         self._items, self._wheres = items, wheres
-        self._taken = 0  # files read so far: the first `_taken` of `_wheres`
 
     def __len__(self) -> int:
         return len(self._wheres)
@@ -161,26 +157,9 @@ class _Triples(Sequence[tuple[str, str, int]]):
     ) -> tuple[str, str, int] | Sequence[tuple[str, str, int]]:
         items = self._items
         if isinstance(index, slice):
-            self._taken = max(self._taken, index.indices(len(self._wheres))[1])
             return [(items.fspath(w), items.display(w), w) for w in self._wheres[index]]
-        self._taken = max(self._taken, index + 1 if index >= 0 else len(self._wheres))
         where = self._wheres[index]
         return items.fspath(where), items.display(where), where
-
-    def bucket_order(self, buckets: dict[int, array[int]]) -> None:
-        """Put the files not read yet bucket by bucket (`buckets`: every file's number by its
-        cache bucket), so that each bucket is written and let go as soon as its own are done.
-
-        In the order found, every bucket has files all through the run: none was complete
-        before the end, and the cache held every page's payload until then (over 150 MB of
-        a 100,000-page run's main process)."""
-        taken = self._taken
-        sent = set(self._wheres[:taken])  # the chunks workers took first: a few hundred
-        rest = array("I")
-        for index in sorted(buckets):
-            rest.extend(w for w in buckets[index] if w not in sent)
-        if len(rest) == len(self._wheres) - taken:  # the same files (always, in a cold run)
-            self._wheres[taken:] = rest
 
 
 def _payloads(
@@ -217,16 +196,13 @@ def _payloads(
         return
     from medlint.cache import Entry, bucket_of
 
-    # Files still to check in each bucket: a bucket is written and let go after its last.
-    pending: dict[int, int] = {}
+    # Files are checked bucket by bucket, and a bucket is written and let go after its last
+    # file (`pending`): in the order found, every bucket would have files all through the run,
+    # and the cache would hold every page's payload to its end (over 150 MB at 100,000 pages).
+    buckets = _by_bucket(items, errors)
     misses = array("I")
-    cold = store.holds_nothing_at_all()
-    if cold:
-        # A cold run looks nothing up, so the files' buckets are counted once the workers are
-        # busy (a hash per file: 15 ms at 10,000 pages, with the second core idle before).
-        misses.extend(where for where in range(len(items)) if where not in errors)
+    pending: dict[int, int] = {}
     try:
-        buckets = {} if cold else _by_bucket(items, errors)
         for index in sorted(buckets):
             if store.holds_nothing(index):
                 misses.extend(buckets[index])
@@ -244,14 +220,7 @@ def _payloads(
             if index not in pending:
                 store.release(index)
         buckets.clear()
-        queue = _Triples(items, misses)
-        for checked in parallel.check_many(queue, settings, jobs):
-            if cold:  # the first page is back: count the buckets' files now
-                buckets = _by_bucket(items, errors)
-                pending = {index: len(wheres) for index, wheres in buckets.items()}
-                queue.bucket_order(buckets)
-                buckets.clear()
-                cold = False
+        for checked in parallel.check_many(_Triples(items, misses), settings, jobs):
             index = bucket_of(checked.path)
             if checked.stat is not None:
                 stored = Entry(
