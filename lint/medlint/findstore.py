@@ -368,7 +368,7 @@ class FindingStore:
     Held as the objects finalize made while the run has at most `keep` of them; past that,
     packed into records (see the module's docstring) and the objects let go. Each record goes,
     after its page's number, to a spill (see spill.py): the main process holds at most a
-    megabyte of them while the workers run, and no per-page array until `ordered`.
+    quarter megabyte of them while the workers run, and no per-page array until `ordered`.
     """
 
     __slots__ = ("_count", "_held", "_keep", "_spill", "_tables")
@@ -408,7 +408,7 @@ class FindingStore:
     def _append(self, where: int, findings: Sequence[Finding]) -> None:
         """Records for one put: one per run of findings with the same path."""
         for path, group in groupby(findings, key=_path):
-            self._spill.append(_WHERE.pack(where) + _encode(path, list(group), self._tables))
+            self._spill.append_numbered(where, _encode(path, list(group), self._tables))
 
     def ordered(self, order: Sequence[int]) -> Sequence[Finding]:
         """Every finding put, in `Finding.sort_key` order. `order`: the page numbers sorted by
@@ -437,22 +437,18 @@ class FindingStore:
     def _placed(self) -> tuple[bytearray, array[int], array[int], dict[int, list[tuple[int, int]]]]:
         """The kept records in one buffer; each page's first record (end 0: none), and any
         further ones (a page put twice, or whose findings carry several paths)."""
+        from medlint.spill import numbered
+
         blob = self._spill.whole()
         self._spill.close()
         starts = array("q", bytes(8 * self._count))
         ends = array("q", bytes(8 * self._count))
         more: dict[int, list[tuple[int, int]]] = {}
-        unpack, head, at = _HEAD.unpack_from, _HEAD.size, 0
-        while at < len(blob):
-            (where,) = _WHERE.unpack_from(blob, at)
-            at += _WHERE.size
-            _, size, numbers, extra, _ = unpack(blob, at)
-            end = at + head + size + numbers + extra
+        for where, start, end in numbered(blob):
             if ends[where] == 0:
-                starts[where], ends[where] = at, end
+                starts[where], ends[where] = start, end
             else:
-                more.setdefault(where, []).append((at, end))
-            at = end
+                more.setdefault(where, []).append((start, end))
         return blob, starts, ends, more
 
     def _ordered_records(self, order: Sequence[int]) -> Sequence[Finding]:
@@ -495,10 +491,6 @@ class FindingStore:
             everything.extend(decoder.decode(blob, more_of.get(where, ())))
         everything.sort(key=Finding.sort_key)
         return pack(everything)
-
-
-# A kept record's page number, before the record (see `FindingStore._append`).
-_WHERE = struct.Struct("<I")
 
 
 def pack(findings: Sequence[Finding]) -> PackedFindings:

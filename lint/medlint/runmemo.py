@@ -33,7 +33,6 @@ import contextlib
 import datetime as dt
 import marshal
 import os
-import struct
 from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -41,6 +40,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, cast, overload
 
 from medlint import cache
+from medlint.spill import Spill, numbered
 
 if TYPE_CHECKING:  # not imported by a run that prints the output it kept (see `shown`)
     from medlint.findings import Finding
@@ -136,15 +136,12 @@ class RowPacker:
     __slots__ = ("_count", "_spill")
 
     def __init__(self, count: int) -> None:
-        from medlint.spill import Spill
-
         self._count = count
         self._spill = Spill("medlint-rows-")
 
     def put(self, where: int, row: PageRow) -> None:
         """The row of the run's file number `where`."""
-        data = marshal.dumps(row)
-        self._spill.append(_ROW_HEAD.pack(where, len(data)) + data)
+        self._spill.append_numbered(where, marshal.dumps(row))
 
     def rows(self, order: Sequence[int]) -> PackedRows:
         """The rows, file numbers taken in `order`; what was kept is let go (call it once)."""
@@ -152,20 +149,11 @@ class RowPacker:
         self._spill.close()
         starts = array("q", bytes(8 * self._count))
         ends = array("q", bytes(8 * self._count))
-        unpack, head, at = _ROW_HEAD.unpack_from, _ROW_HEAD.size, 0
-        while at < len(blob):
-            where, size = unpack(blob, at)
-            at += head
-            starts[where] = at
-            at += size
-            ends[where] = at
+        for where, start, end in numbered(blob):
+            starts[where], ends[where] = start, end
         return PackedRows(
             blob, array("q", [starts[w] for w in order]), array("q", [ends[w] for w in order])
         )
-
-
-# A kept row's head: its page number and the length of the marshalled row that follows.
-_ROW_HEAD = struct.Struct("<II")
 
 
 class LazyPages(Sequence["PageInfo"]):

@@ -15,12 +15,28 @@ not be written stays in memory, as everything did before, and the run goes on.
 
 from __future__ import annotations
 
+import struct
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from io import BufferedRandom
 
 CHUNK = 1 << 18
+
+# A numbered record's head: the page number it is kept for, and the length of what follows.
+_NUMBERED = struct.Struct("<II")
+
+
+def numbered(blob: bytes | bytearray) -> Iterator[tuple[int, int, int]]:
+    """(page number, start, end) of each record `Spill.append_numbered` kept, in `blob` (what
+    `Spill.whole` gave), in the order they were kept."""
+    unpack, head, at = _NUMBERED.unpack_from, _NUMBERED.size, 0
+    while at < len(blob):
+        where, size = unpack(blob, at)
+        at += head
+        yield where, at, at + size
+        at += size
 
 
 class Spill:
@@ -47,10 +63,14 @@ class Spill:
             self._flush()
         return at
 
+    def append_numbered(self, where: int, data: bytes) -> None:
+        """Keep `data` as page `where`'s (pages come in any order; see `numbered`)."""
+        self.append(_NUMBERED.pack(where, len(data)) + data)
+
     def _flush(self) -> None:
         try:
             if self._file is None:
-                import tempfile  # only for a run with a megabyte to keep
+                import tempfile  # only for a run with a quarter megabyte to keep
 
                 # Held open across calls and closed by `close` (or with the process).
                 self._file = tempfile.TemporaryFile(prefix=self._prefix)  # noqa: SIM115
