@@ -201,6 +201,16 @@ PIECES = st.sampled_from(
         "\n- ",
         "| a | b |\n|---|---|\n| [l](t) | c |\n",
         "[^1]\n\n[^1]: note [l](f)\n",
+        # The inline-link shortcut reads bytes: destinations starting with a character that
+        # is not printable ASCII, or holding one, must come out as the long way finds them.
+        "\u00a0",
+        "\x1c",
+        "[l](é.md)",
+        "[l](a-é.md)",
+        "[l](\x1cx.md)",
+        "[é](a.md)",
+        "\n<div>\r\n<!-- a\r\nb -->\r\n</div>\r\n",
+        "\n<p>\n\n<!-- c -->\n",
     ]
 )
 

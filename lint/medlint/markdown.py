@@ -250,23 +250,14 @@ def parse_body(text: str, base: int) -> ParsedBody:
     events: Any = pyromark.events_with_range(text, options=_OPTIONS)
     # pyromark gives an HTML block one event per line. Consecutive lines (with only the CR of a
     # CRLF between them) are joined and scanned as the source text they span, so a comment
-    # written over several lines (a suppression with its reason below it) is one comment.
+    # written over several lines (a suppression with its reason below it) is one comment. The
+    # lines gathered so far are scanned when one that does not follow them comes, or the
+    # block ends (the event after its last line), not looked for before every event.
     block: list[int] = []  # [first byte, end byte] of the HTML block lines gathered so far
 
     # A page has about 120 events, a third each text, starts and ends, most of them needing
     # nothing: each event is told apart by its one key, the common ones first.
     for event, rng in events:
-        if block:
-            if (
-                type(event) is dict
-                and "Html" in event
-                and utf8[block[1] : rng["start"]].strip(b"\r") == b""
-            ):
-                block[1] = rng["end"]
-                continue
-            s, e = to_char(block[0]), to_char(block[1])
-            _html(text, s, text[s:e], base, out)
-            block.clear()
         if type(event) is not dict:
             continue  # SoftBreak, HardBreak, Rule
         if "Text" in event:
@@ -298,29 +289,37 @@ def parse_body(text: str, base: int) -> ParsedBody:
                 if image:
                     info = start["Image"]
                 dest = info["dest_url"]
-                s, e = to_char(rng["start"]), to_char(rng["end"])
+                b0, b1 = rng["start"], rng["end"]
                 if info["link_type"] == "Inline":
                     # The usual `[text](dest)`: one opener, the destination right after it
                     # (no space, no `<`): the one place `_dest_ends` would try. Else `_link`.
-                    opener = text.find("](", s, e)
+                    # Looked for in the bytes, so that only the destination's start is
+                    # converted to a character offset: `](` is ASCII, and a first byte that
+                    # is printable ASCII and not `<` is what the character test allowed
+                    # (any other goes the long way, which finds the same). An ASCII `dest`
+                    # found there spans as many bytes as characters.
+                    opener = utf8.find(b"](", b0, b1)
                     d0 = opener + 2
                     if (
                         opener >= 0
-                        and (d0 >= e or (text[d0] != "<" and not text[d0].isspace()))
-                        and text.find("](", d0, e) < 0
-                        and text.startswith(dest, d0, e)
+                        and (d0 >= b1 or 32 < utf8[d0] < 127 and utf8[d0] != 60)  # 60: `<`
+                        and utf8.find(b"](", d0, b1) < 0
+                        and dest.isascii()
+                        and d0 + len(dest) <= b1
                     ):
-                        links.append(
-                            _NewLink(
-                                "image" if image else "inline",
-                                dest,
-                                base + d0,
-                                base + d0 + len(dest),
-                                True,
+                        c0 = to_char(d0)
+                        if text.startswith(dest, c0):
+                            links.append(
+                                _NewLink(
+                                    "image" if image else "inline",
+                                    dest,
+                                    base + c0,
+                                    base + c0 + len(dest),
+                                    True,
+                                )
                             )
-                        )
-                        continue
-                _link(text, s, e, info, image, base, links)
+                            continue
+                _link(text, to_char(b0), to_char(b1), info, image, base, links)
             elif "Heading" in start:
                 level = start["Heading"]["level"]
                 heading_level = _LEVELS.get(level) or int(level[1:])
@@ -339,6 +338,10 @@ def parse_body(text: str, base: int) -> ParsedBody:
                 elif end == "CodeBlock":
                     in_code_block = False
                     scan = any_marks and not link_depth
+                elif end == "HtmlBlock" and block:
+                    s, e = to_char(block[0]), to_char(block[1])
+                    _html(text, s, text[s:e], base, out)
+                    block.clear()
             elif heading_level and type(end) is dict and "Heading" in end:
                 title = "".join(heading_text)
                 slug = github_slug(title)
@@ -355,6 +358,12 @@ def parse_body(text: str, base: int) -> ParsedBody:
                 headings.append(_NewHeading(heading_level, title.strip(), slug, base + s, base + e))
                 heading_level = 0
         elif "Html" in event:
+            if block and utf8[block[1] : rng["start"]].strip(b"\r") == b"":
+                block[1] = rng["end"]
+                continue
+            if block:
+                s, e = to_char(block[0]), to_char(block[1])
+                _html(text, s, text[s:e], base, out)
             block[:] = [rng["start"], rng["end"]]
         elif "Code" in event:
             code.append((base + to_char(rng["start"]), base + to_char(rng["end"])))
