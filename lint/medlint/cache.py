@@ -167,6 +167,12 @@ class ResultCache:
         self._bucket(index)[path] = entry.as_tuple()
         self._dirty.add(index)
 
+    def put_row(self, path: str, row: Row, index: int) -> None:
+        """`store` of an entry as its row (`Entry.as_tuple`), its bucket known: a cold run
+        stores every page it checked."""
+        self._bucket(index)[path] = row
+        self._dirty.add(index)
+
     def forget(self, paths: Iterable[str]) -> None:
         for path in paths:
             index = bucket_of(path)
