@@ -33,7 +33,7 @@ from medlint import cache, wire
 from medlint.checks.relative_link import SCHEME
 from medlint.discovery import Discovered
 from medlint.engine import FileResult, Settings, document_from_bytes, lint_document, lint_file
-from medlint.findings import Finding
+from medlint.findings import Finding, fast_init
 
 PARALLEL_THRESHOLD = 200  # fewer files than this are checked in-process
 MAX_CHUNK = 64
@@ -50,6 +50,10 @@ R = TypeVar("R")
 Payload = bytes
 
 
+# fast_init: the main process rebuilds one for every page a worker sends back (see
+# `__reduce__`), and a frozen dataclass's own `__init__` sets each field through
+# `object.__setattr__`.
+@fast_init
 @dataclass(frozen=True, slots=True)
 class Checked:
     """One checked file: its cache key parts (None when the outcome must not be cached).
