@@ -285,13 +285,13 @@ def test_a_cold_run_writes_each_bucket_as_soon_as_its_pages_are_done(
     monkeypatch.chdir(tmp_path)
     _pages(tmp_path, **{f"p{i:04}": VALID_PAGE for i in range(1200)})
     held: list[int] = []
-    real = cache.ResultCache.store
+    real = cache.ResultCache.put_row  # what a run stores each checked page through
 
-    def storing(self: cache.ResultCache, path: str, entry: cache.Entry, index: int) -> None:
-        real(self, path, entry, index)
+    def storing(self: cache.ResultCache, path: str, row: cache.Row, index: int) -> None:
+        real(self, path, row, index)
         held.append(sum(map(len, self._buckets.values())))  # entries not written yet
 
-    monkeypatch.setattr(cache.ResultCache, "store", storing)
+    monkeypatch.setattr(cache.ResultCache, "put_row", storing)
     loaded = load_config(None, tmp_path)
     settings = build_settings(loaded.config, config_root=loaded.root, today=dt.date(2026, 1, 1))
     items = collect([tmp_path], tmp_path, loaded.config, loaded.root)

@@ -445,6 +445,24 @@ class _QuietFlush:
         return getattr(self.wrapped, name)
 
 
+_FREEZING_AT_EXIT: list[bool] = []
+
+
+def _freeze_at_exit() -> None:
+    """Have the process hide every object from the cyclic collector (`gc.freeze`) as it exits,
+    before the interpreter's last collections: they traversed every object the run had made,
+    to free memory the process was about to hand back whole (28 M instructions of a cold
+    2,000-page run's main process, 4 % of its work after the workers fork). Objects are still
+    freed as their last reference goes; only reference cycles are left to the system, and no
+    file medlint writes is left to them (each is written and closed in a `with` block)."""
+    if not _FREEZING_AT_EXIT:
+        import atexit
+        import gc
+
+        atexit.register(gc.freeze)
+        _FREEZING_AT_EXIT.append(True)
+
+
 class _Main:
     """`medlint`'s entry point: a plain `check` runs here, anything else goes to click.
 
@@ -453,6 +471,7 @@ class _Main:
     """
 
     def __call__(self, args: Sequence[str] | None = None, **extra: Any) -> Any:
+        _freeze_at_exit()
         argv = sys.argv[1:] if args is None else list(args)
         flags = None if extra else _plain_check(argv)
         if flags is None:

@@ -80,10 +80,9 @@ def decode(
     from medlint.wire import from_rows
 
     found, disk, network, anchors, url, sups, starts, page = marshal.loads(payload)
-    kept = [
-        build_link(kind, target, start, end, exact)
-        for kind, target, start, end, exact in (disk + network if remote else disk)
-    ]
+    if remote and network:  # marshalled apart (see parallel.Payload): loaded only to be judged
+        disk += marshal.loads(network)
+    kept = [build_link(kind, target, start, end, exact) for kind, target, start, end, exact in disk]
     result = FileResult(
         display,
         findings=from_rows(found, display) if found else [],

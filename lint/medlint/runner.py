@@ -194,12 +194,12 @@ def _payloads(
         for checked in parallel.check_many(_Triples(items, todo), settings, jobs):
             yield checked.where, checked.payload, checked.display
         return
-    from medlint.cache import Entry, bucket_of
-
     # Files are checked bucket by bucket, and a bucket is written and let go after its last
     # file (`pending`): in the order found, every bucket would have files all through the run,
     # and the cache would hold every page's payload to its end (over 150 MB at 100,000 pages).
-    buckets = _by_bucket(items, errors)
+    # `owner`: each file's bucket by its number, a byte a file, so a checked page's bucket is
+    # read, not hashed again from its path.
+    buckets, owner = _by_bucket(items, errors)
     misses = array("I")
     pending: dict[int, int] = {}
     try:
@@ -221,12 +221,18 @@ def _payloads(
                 store.release(index)
         buckets.clear()
         for checked in parallel.check_many(_Triples(items, misses), settings, jobs):
-            index = bucket_of(checked.path)
+            index = owner[checked.where]
             if checked.stat is not None:
-                stored = Entry(
-                    checked.display, checked.stat, checked.digest, checked.trusted, checked.payload
+                # The entry's row as `Entry.as_tuple` makes it, without the Entry: every page
+                # of a cold run is stored (an Entry and its tuple were 5 k instructions a page).
+                row = (
+                    checked.display,
+                    *checked.stat,
+                    checked.digest,
+                    checked.trusted,
+                    checked.payload,
                 )
-                store.store(checked.path, stored, index)
+                store.put_row(checked.path, row, index)
                 stats.put(checked.where, checked.stat)
             pending[index] -= 1
             if not pending[index]:
@@ -236,20 +242,22 @@ def _payloads(
         store.flush()
 
 
-def _by_bucket(items: RunItems, errors: dict[int, str]) -> dict[int, array[int]]:
+def _by_bucket(items: RunItems, errors: dict[int, str]) -> tuple[dict[int, array[int]], bytearray]:
     """The numbers of the run's files (folders that could not be listed left out) by the
-    cache bucket each belongs to."""
-    from medlint.cache import bucket_of
+    cache bucket each belongs to, and each file's bucket by its number."""
+    from medlint.cache import BUCKETS, bucket_of
 
+    assert BUCKETS <= 256  # a bucket fits the byte `owner` keeps of it
     buckets: dict[int, array[int]] = {}
+    owner = bytearray(len(items))
     for where, fspath in enumerate(items.iter_fspaths()):
         if where in errors:
             continue
-        index = bucket_of(fspath)
+        index = owner[where] = bucket_of(fspath)
         if index not in buckets:
             buckets[index] = array("I")
         buckets[index].append(where)
-    return buckets
+    return buckets, owner
 
 
 def _memo(items: RunItems, options: RunOptions, config: Config) -> Path | None:

@@ -36,6 +36,12 @@ if TYPE_CHECKING:
 SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
 _MARKDOWN = (".md", ".markdown")
 _POSIX = os.sep == "/"
+# `os.path.normpath` of a str, less its Python frame: on POSIX (3.11, 3.12) it is this C function
+# followed by `or "."`, which the callers here add (they pass absolute paths, never "").
+# The link phase normalises every link of a run; the frame was a tenth of `resolve`.
+_normpath: Callable[[str], str] = (
+    getattr(os.path, "_path_normpath", None) or os.path.normpath if _POSIX else os.path.normpath
+)
 
 
 def _fragment_missing(fragment: str, anchors: frozenset[str] | set[str]) -> bool:
@@ -154,6 +160,7 @@ _LISTING_BOUND = 50_000
 _LISTED = 1  # its folder was listed and holds it with exactly its spelling
 _ARRIVED = 2  # it came back from its worker: its anchors are in the spill, unless...
 _UNREADABLE = 4  # ...it could not be read: links into it read the disk, as for other files
+_FOUND = 8  # `_page_kind` found it: "file" (its folders and listing were checked once)
 
 # Anchors of arrived pages are appended to a temporary file in pieces of this size.
 _SPILL_CHUNK = 1 << 20
@@ -288,7 +295,7 @@ class LocalFiles:
             return self._kinds[path]
         except KeyError:
             pass
-        norm = os.path.normpath(path)
+        norm = _normpath(path) or "."
         if norm != path:
             self._kinds[path] = self.kind(norm)
             return self._kinds[path]
@@ -317,11 +324,15 @@ class LocalFiles:
         listing says, as for any file, but remembered in the page's state, not in `_kinds`.
 
         Not taken on trust from discovery: a file named on the command line is a run page
-        whether or not it exists with that spelling."""
+        whether or not it exists with that spelling. Once found, the page's `_FOUND` bit
+        answers (`resolve` reads it first, for every link into a run page): its listing bit
+        is kept for the run, and its folders are taken as unchanged, as `_LISTED` takes them."""
+        state = self.state
+        if state[where] & _FOUND:
+            return "file"
         parent = _split(path)[0]
         if parent and parent != path and self.kind(parent) != "dir":
             return None
-        state = self.state
         if not state[where] & _LISTED:
             folder = parent or "."
             if folder in self.observed.folders:  # listed, and the page was not in it
@@ -329,6 +340,7 @@ class LocalFiles:
             self._listing(folder)
             if not state[where] & _LISTED:
                 return None
+        state[where] |= _FOUND
         return "file"
 
     def resolve(self, path: str) -> str | None:
@@ -337,10 +349,12 @@ class LocalFiles:
         Remembered by the normalised path: links from different folders to one page are
         written differently and mean the same file. A run page is answered from its number.
         """
-        norm = os.path.normpath(path)
+        norm = _normpath(path) or "."
         if self.pages is not None:
             where = self.pages.number(norm)
-            if where is not None and self._page_kind(norm, where) is not None:
+            if where is not None and (
+                self.state[where] & _FOUND or self._page_kind(norm, where) is not None
+            ):
                 return norm if norm == path else path
         try:
             return self._resolved[norm]
@@ -485,6 +499,10 @@ def _judge(
     pages of the run not parsed yet) are handed back for later instead of read from disk."""
     page = _join(files.cwd_str, doc.path)  # `doc.path` may be absolute: join keeps it
     folder = _dirname(page)
+    # What `_join(folder, path)` gives for a relative `path` is `under + path` on POSIX (the
+    # folder is absolute), and `_split_target` two partitions for a target without tab or
+    # line break: done in line, as a run does them for every link it judges.
+    under = (folder if folder.endswith("/") else folder + "/") if _POSIX else None
     out: list[Finding] = []
     later: list[Later] = []
     origin: str | None = None
@@ -493,12 +511,18 @@ def _judge(
         target = link.target.strip()
         if not target or target.startswith(("#", "//")) or (":" in target and SCHEME.match(target)):
             continue
-        raw_path, fragment = _split_target(target)
+        if "\t" in target or "\r" in target or "\n" in target:
+            raw_path, fragment = _split_target(target)
+        else:
+            raw_path, _, fragment = target.partition("#")
+            raw_path = raw_path.partition("?")[0]
         path = unquote(raw_path) if "%" in raw_path else raw_path
         if not path:
             continue
         if path.startswith("/"):
             resolved = files.resolve(_join(files.root_of(folder), path.lstrip("/")))
+        elif under is not None:
+            resolved = files.resolve(under + path)
         else:
             resolved = files.resolve(_join(folder, path))
         if resolved is None:
