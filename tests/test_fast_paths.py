@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from medlint.document import Document
@@ -123,6 +123,36 @@ def test_the_shared_screen_vouches_only_for_clean_pages() -> None:
         assert not nothing_suspect(Document("a.md", f"# Page\n\n{piece}\n"), ctx), piece
     # A combining accent (a decomposed page): cancer-type-unmentioned's full patterns needed.
     assert not nothing_suspect(Document("a.md", "# Page\n\nH\u0131gado, cafe\u0301.\n"), ctx)
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(BODY_PIECES) | st.text(st.characters(exclude_categories=["Cs"])),
+        max_size=4,
+    ),
+    st.booleans(),
+)
+def test_the_shared_screen_reads_the_bytes_as_it_read_the_text(
+    pieces: list[str], bom: bool
+) -> None:
+    """checks/_screen.py runs the screen over `Document.utf8`, the bytes a page was decoded
+    from: the same verdict as over the text, and the same bytes as the text encoded."""
+    from medlint.checks._screen import _screen
+    from medlint.config import Config
+    from medlint.engine import build_settings, document_from_bytes
+
+    ctx = build_settings(Config(), config_root=ROOT).ctx
+    screen = _screen(ctx)
+    assert screen is not None
+    text = "\n".join(pieces)
+    assume(not text.startswith("\ufeff"))  # that one would be read as a BOM
+    doc = document_from_bytes("a.md", ("\ufeff" if bom else "").encode() + text.encode())
+    assert isinstance(doc, Document)
+    assert doc.text == text and doc.bom == bom
+    assert doc.utf8 == text.encode("utf-8") == Document("a.md", text).utf8
+    on_text = next(iter(screen.finditer(text)), None) is None
+    assert (screen.search(doc.utf8) is None) == on_text  # type: ignore[attr-defined]
 
 
 def test_the_mention_screen_covers_every_character_pythons_pattern_matches() -> None:

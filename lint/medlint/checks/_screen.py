@@ -18,6 +18,7 @@ four rules look closer at a decomposed page, which finds exactly what it found b
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Protocol, cast
 
 from medlint.checks import _phrases
 from medlint.checks._nfc import is_composed
@@ -43,6 +44,12 @@ def _combined(phrase_screens: tuple[str, ...]) -> Matcher | None:
         return compile_pattern("|".join(f"(?:{p})" for p in parts))
     except UnsafePattern:
         return None  # each screen compiles alone; if together they do not, each runs alone
+
+
+class _SearchesBytes(Protocol):
+    """An RE2 pattern (the screen is one) searches bytes as well as str."""
+
+    def search(self, text: bytes) -> object | None: ...
 
 
 # The last context asked for and its screen: a run has one context, and finding its screen
@@ -79,7 +86,9 @@ def nothing_suspect(doc: Document, ctx: Context) -> bool:
     memo = doc.memo
     found = memo.get(screen)
     if found is None:
-        found = next(iter(screen.finditer(doc.text)), None) is None
+        # Over the page's UTF-8 bytes (`Document.utf8`), which RE2 reads as they are: given the
+        # str, its wrapper encodes the page again at each call. A match either way or none.
+        found = cast(_SearchesBytes, screen).search(doc.utf8) is None
         memo[screen] = found
     return bool(found)
 
