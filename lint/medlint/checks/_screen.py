@@ -24,7 +24,7 @@ from medlint.checks import _phrases
 from medlint.checks._nfc import is_composed
 from medlint.document import Document
 from medlint.registry import Context
-from medlint.safe_regex import Matcher, UnsafePattern, compile_pattern
+from medlint.safe_regex import Matcher, MatchLike, UnsafePattern, compile_pattern
 
 # `cancer_type_unmentioned._MARK_CHARS` for RE2: the same code points (a test checks).
 MARKS = "[\\x{300}-\\x{36f}\\x{399}\\x{3b9}\\x{1fbe}]"
@@ -46,10 +46,11 @@ def _combined(phrase_screens: tuple[str, ...]) -> Matcher | None:
         return None  # each screen compiles alone; if together they do not, each runs alone
 
 
-class _SearchesBytes(Protocol):
-    """An RE2 pattern (the screen is one) searches bytes as well as str."""
+class SearchesBytes(Protocol):
+    """An RE2 pattern (the screens are) searches bytes as well as str; a match's span is then
+    in bytes."""
 
-    def search(self, text: bytes) -> object | None: ...
+    def search(self, text: bytes, pos: int = ...) -> MatchLike | None: ...
 
 
 # The last context asked for and its screen: a run has one context, and finding its screen
@@ -88,7 +89,7 @@ def nothing_suspect(doc: Document, ctx: Context) -> bool:
     if found is None:
         # Over the page's UTF-8 bytes (`Document.utf8`), which RE2 reads as they are: given the
         # str, its wrapper encodes the page again at each call. A match either way or none.
-        found = cast(_SearchesBytes, screen).search(doc.utf8) is None
+        found = cast(SearchesBytes, screen).search(doc.utf8) is None
         memo[screen] = found
     return bool(found)
 
