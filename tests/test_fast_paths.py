@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from medlint.document import Document
@@ -125,6 +125,36 @@ def test_the_shared_screen_vouches_only_for_clean_pages() -> None:
     assert not nothing_suspect(Document("a.md", "# Page\n\nH\u0131gado, cafe\u0301.\n"), ctx)
 
 
+@settings(max_examples=500, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(BODY_PIECES) | st.text(st.characters(exclude_categories=["Cs"])),
+        max_size=4,
+    ),
+    st.booleans(),
+)
+def test_the_shared_screen_reads_the_bytes_as_it_read_the_text(
+    pieces: list[str], bom: bool
+) -> None:
+    """checks/_screen.py runs the screen over `Document.utf8`, the bytes a page was decoded
+    from: the same verdict as over the text, and the same bytes as the text encoded."""
+    from medlint.checks._screen import _screen
+    from medlint.config import Config
+    from medlint.engine import build_settings, document_from_bytes
+
+    ctx = build_settings(Config(), config_root=ROOT).ctx
+    screen = _screen(ctx)
+    assert screen is not None
+    text = "\n".join(pieces)
+    assume(not text.startswith("\ufeff"))  # that one would be read as a BOM
+    doc = document_from_bytes("a.md", ("\ufeff" if bom else "").encode() + text.encode())
+    assert isinstance(doc, Document)
+    assert doc.text == text and doc.bom == bom
+    assert doc.utf8 == text.encode("utf-8") == Document("a.md", text).utf8
+    on_text = next(iter(screen.finditer(text)), None) is None
+    assert (screen.search(doc.utf8) is None) == on_text  # type: ignore[attr-defined]
+
+
 def test_the_mention_screen_covers_every_character_pythons_pattern_matches() -> None:
     """Each piece a screened word is spelled with matches, in RE2, every character that the
     same piece of `mention_pattern` matches in Python (case ignored), over all of Unicode."""
@@ -162,6 +192,9 @@ def test_the_mention_screen_covers_every_character_pythons_pattern_matches() -> 
             assert not listed.fullmatch(chr(c)), hex(c)
         if not 0xD800 <= c <= 0xDFFF:  # (RE2 takes UTF-8: no lone surrogates)
             assert bool(shared.fullmatch(chr(c))) == bool(listed.fullmatch(chr(c))), hex(c)
+            # The bytes `_marks_in_body` looks for first: every listed character starts so.
+            if listed.fullmatch(chr(c)):
+                assert chr(c).encode().startswith(ctu._MARK_BYTES), hex(c)
 
 
 MENTION_PIECES = st.sampled_from(
@@ -193,7 +226,7 @@ MENTION_PIECES = st.sampled_from(
 )
 
 
-@settings(max_examples=600, deadline=None)
+@settings(max_examples=1500, deadline=None)
 @given(
     st.lists(MENTION_PIECES, max_size=14).map("".join),
     st.sampled_from(["liver", "breast", "myeloma", "bone"]),
@@ -201,7 +234,7 @@ MENTION_PIECES = st.sampled_from(
     st.lists(st.tuples(st.integers(0, 60), st.integers(0, 12)), max_size=2),
 )
 def test_mentions_are_found_as_the_plain_search_finds_them(
-    text: str, slug: str, prefix: int, links: list[tuple[int, int]]
+    text: str, slug: str, start: int, links: list[tuple[int, int]]
 ) -> None:
     from medlint.checks import cancer_type_unmentioned as ctu
 
@@ -215,15 +248,13 @@ def test_mentions_are_found_as_the_plain_search_finds_them(
     screen = ctu.mention_screen(slug, words)
     assert screen is not None
     targets = [(s, s + n) for s, n in links]
+    start = min(start, len(text))  # where the body starts (the text before it is looked at)
     expected = any(
-        not any(s <= m.start() < e for s, e in targets) for m in pattern.finditer(text, 0)
+        not any(s <= m.start() < e for s, e in targets) for m in pattern.finditer(text, start)
     )
-    original = ctu.PREFIX
-    ctu.PREFIX = prefix
-    try:
-        assert ctu._mentioned(text, 0, pattern, screen, targets) == expected
-    finally:
-        ctu.PREFIX = original
+    utf8 = text.encode("utf-8")
+    assert ctu._mentioned(text, utf8, start, pattern, screen, targets) == expected
+    assert ctu._mentioned(text, utf8, start, pattern, None, targets) == expected
     # A text with nothing the marks' class matches: the pattern spelled without it finds
     # exactly the same matches (what `check` uses such a page for).
     if not ctu.has_marks(text):

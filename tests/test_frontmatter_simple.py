@@ -155,7 +155,7 @@ def _full(text: str) -> fm.Frontmatter:
     found = fm.locate(text)
     assert found is not None
     original = fm._simple_block
-    fm._simple_block = lambda source, base: None  # type: ignore[assignment]
+    fm._simple_block = lambda source, base, lines=None: None  # type: ignore[assignment]
     try:
         fm.parse(text, found)
     finally:
@@ -214,3 +214,20 @@ def test_blocks_beyond_the_subset_take_the_full_path() -> None:
         "a: b\rc: d\n",
     ]:
         assert fm._simple_block(source, 4) is None, source
+
+
+@settings(max_examples=3000, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(["---", "...", "-- ", "\n", "\r", "\r\n", " ", "\t", "a", ":"]),
+        max_size=16,
+    ).map("".join),
+    st.integers(0, 20),
+)
+def test_the_closing_fence_is_found_as_the_one_pattern_finds_it(text: str, start: int) -> None:
+    """`_close` looks after a LF first, and takes `_CLOSE` where a CR comes before."""
+    want = fm._CLOSE.search(text, start)
+    got = fm._close(text, start)
+    assert (got is None) == (want is None)
+    if got is not None and want is not None:
+        assert got.span() == want.span() and got.span(1) == want.span(1)

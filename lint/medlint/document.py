@@ -50,10 +50,14 @@ class _once(Generic[T]):  # lower case: used as a decorator, like cached_propert
 class Document:
     """One page. `text` excludes the BOM; every offset in medlint is into `text`."""
 
-    def __init__(self, path: str, text: str, *, bom: bool = False) -> None:
+    def __init__(
+        self, path: str, text: str, *, bom: bool = False, utf8: bytes | None = None
+    ) -> None:
         self.path = path
         self.text = text
         self.bom = bom
+        if utf8 is not None:  # the file's bytes the text was decoded from (see `utf8` below)
+            self.__dict__["utf8"] = utf8
         self.frontmatter: Frontmatter | None = fm_mod.locate(text)
         if self.frontmatter is not None:
             fm_mod.parse(text, self.frontmatter)
@@ -63,6 +67,15 @@ class Document:
     def memo(self) -> dict[object, object]:
         """What checks computed about this page and may share (see checks/_screen.py)."""
         return {}
+
+    @_once
+    def utf8(self) -> bytes:
+        """`text` in UTF-8, for the RE2 screens (checks/_screen.py): given a str, RE2's wrapper
+        encodes it at every call, 44,000 instructions of a worker's 2 million a page. A page
+        read from a file is given the bytes it was decoded from (the same bytes: strict UTF-8
+        decodes and encodes one to one); any other text is encoded here, strictly, as RE2 did.
+        """
+        return self.text.encode("utf-8")
 
     @_once
     def lines(self) -> LineIndex:

@@ -266,7 +266,8 @@ def document_from_bytes(display: str, raw: bytes) -> Document | Finding:
         decoded = decode(raw)
     except DecodeFailure as exc:
         return file_finding(display, UNREADABLE, str(exc), exc.line, exc.column)
-    return Document(display, decoded.text, bom=decoded.bom)
+    utf8 = raw[3:] if decoded.bom else raw  # the text's bytes, without the BOM's three
+    return Document(display, decoded.text, bom=decoded.bom, utf8=utf8)
 
 
 # The last settings checked with and their document rules that look at pages

@@ -34,6 +34,10 @@ _OPEN = re.compile(r"---[ \t]*(?:\r\n|\r|\n)")
 # before it is part of the match (a lookbehind made the engine try every position; a leading
 # character class lets it skip to the next line break).
 _CLOSE = re.compile(r"[\r\n]((?:---|\.\.\.)[ \t]*(?:\r\n|\r|\n|$))")
+# `_CLOSE` where no CR comes before the fence: the pattern starts with one character, which
+# Python's engine looks for alone; `_CLOSE`'s leading class is tested at every character (45
+# instructions each: 18,000 for a block of 400 characters, ten times this one's cost).
+_CLOSE_LF = re.compile(r"\n((?:---|\.\.\.)[ \t]*(?:\r\n|\r|\n|$))")
 
 KeyPath = tuple[str | int, ...]
 YamlValue = object
@@ -148,7 +152,7 @@ def locate(text: str) -> Frontmatter | None:
     m = _OPEN.match(text)
     if m is None:
         return None
-    close = _CLOSE.search(text, m.end() - 1)  # (the opening line's own break comes first)
+    close = _close(text, m.end() - 1)  # (the opening line's own break comes first)
     if close is None:
         fm = Frontmatter(0, m.end(), len(text), len(text), closed=False)
         fm.problems.append(
@@ -160,6 +164,20 @@ def locate(text: str) -> Frontmatter | None:
         )
         return fm
     return Frontmatter(0, m.end(), close.start(1), close.end(), closed=True)
+
+
+def _close(text: str, start: int) -> re.Match[str] | None:
+    """`_CLOSE.search(text, start)`: the first fence after a line break from `start` on.
+
+    Searched for after a LF first (`_CLOSE_LF`): with no CR between `start` and the fence found
+    (or the end of the text, where none is), no other line break comes before it, so it is
+    `_CLOSE`'s first match too, with the same groups (the patterns differ only in their first
+    character). A CR before it (a CRLF or old Mac page) takes `_CLOSE` itself.
+    """
+    close = _CLOSE_LF.search(text, start)
+    if text.find("\r", start, len(text) if close is None else close.start()) >= 0:
+        return _CLOSE.search(text, start)
+    return close
 
 
 def parse(text: str, fm: Frontmatter) -> None:
@@ -178,14 +196,15 @@ def parse(text: str, fm: Frontmatter) -> None:
             )
         )
         return
-    too_deep = _nesting_problem(source)
+    lines = source.split("\n")  # for both `_nesting_problem` and `_simple_block`
+    too_deep = _nesting_problem(source, lines)
     if too_deep is not None:
         fm.problems.append(Problem(too_deep[0], base + too_deep[1], base + too_deep[1] + 1))
         return
     if not source.strip():
         fm.data = {}
         return
-    simple = _simple_block(source, base)
+    simple = _simple_block(source, base, lines)
     if simple is not None:
         fm.data, fm.positions = simple
         return
@@ -269,7 +288,7 @@ def _not_simple() -> re.Pattern[str]:
 
 
 def _simple_block(
-    source: str, base: int
+    source: str, base: int, lines: list[str] | None = None
 ) -> tuple[dict[str, YamlValue], dict[KeyPath, Located]] | None:
     """Values and positions of a plain block mapping, exactly as compose and `_Walker` give
     them; None for anything else (the caller then takes the full path).
@@ -282,11 +301,11 @@ def _simple_block(
     value is empty just after its colon.
 
     Each line is read alone (see `_read_line`) and what it holds is remembered by its text:
-    the pages of a corpus repeat most of their lines (`status: active`, `- treatment`).
+    the pages of a corpus repeat most of their lines (`status: active`, `- treatment`). That
+    includes the characters the reader refuses: a line holds one or not whatever block it is
+    in, and the line breaks between lines are not refused. `lines`: `source.split("\\n")`,
+    which the caller may have made already (it is changed).
     """
-    refused = _NOT_SIMPLE_ASCII if source.isascii() else _not_simple()
-    if refused.search(source) is not None:
-        return None
     if "\r" in source and source.count("\r") != source.count("\r\n"):
         return None  # a lone CR (`in` looks with memchr; `count` visits every character)
     data: dict[str, YamlValue] = {}
@@ -302,7 +321,8 @@ def _simple_block(
     # The block's lines and, past its end, one empty line: where the line-by-line reading of
     # the whole block stopped (a block ends with a line break, so that empty line is the last
     # piece of the split).
-    lines = source.split("\n")
+    if lines is None:
+        lines = source.split("\n")
     if lines[-1]:
         lines.append("")
     for line in lines:
@@ -375,8 +395,13 @@ def _read_line(line: str) -> tuple[Any, ...]:
     value, value start, value end), (_BLANK,) or (_REFUSED,).
 
     Reading the line alone is reading it in its block: no alternative of `_SIMPLE_LINE` crosses
-    a `\\n`, and with MULTILINE `$` matches at the end of the line either way.
+    a `\\n`, and with MULTILINE `$` matches at the end of the line either way. A line holding
+    a character the reader refuses anywhere is refused (`_NOT_SIMPLE`): the block once scanned
+    for them as a whole cost 45 instructions a character, 18,000 for a block of 400, where
+    nearly every line is remembered (a real page's title and url, seen once, are scanned).
     """
+    if (_NOT_SIMPLE_ASCII if line.isascii() else _not_simple()).search(line) is not None:
+        return _REFUSED_LINE
     m = _SIMPLE_LINE.match(line)
     if m is None:
         return _REFUSED_LINE
@@ -454,8 +479,9 @@ def _resolver() -> yaml.resolver.BaseResolver:
     return _RESOLVER[0]
 
 
-def _nesting_problem(source: str) -> tuple[str, int] | None:
-    """A cheap over-approximation of nesting: flow brackets and indentation."""
+def _nesting_problem(source: str, lines: list[str] | None = None) -> tuple[str, int] | None:
+    """A cheap over-approximation of nesting: flow brackets and indentation. `lines`:
+    `source.split("\\n")`, when the caller has it."""
     depth = 0
     # Only more opening brackets than the limit can nest past it: most blocks skip the loop.
     # The brackets are among the marks `_event_problem` counts: a block with few marks has
@@ -470,7 +496,9 @@ def _nesting_problem(source: str) -> tuple[str, int] | None:
                 return (f"frontmatter nests deeper than {MAX_NESTING} levels: refused unparsed", i)
         elif ch in "]}":
             depth = max(depth - 1, 0)
-    if max(map(len, source.split("\n"))) < MAX_INDENT:
+    if lines is None:
+        lines = source.split("\n")
+    if max(map(len, lines)) < MAX_INDENT:
         return _event_problem(source, marks)  # no line is long enough to be indented that far
     for m in re.finditer(rf"^[ \t-]{{{MAX_INDENT},}}", source, re.MULTILINE):
         return (

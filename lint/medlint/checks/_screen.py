@@ -18,12 +18,13 @@ four rules look closer at a decomposed page, which finds exactly what it found b
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Protocol, cast
 
 from medlint.checks import _phrases
 from medlint.checks._nfc import is_composed
 from medlint.document import Document
 from medlint.registry import Context
-from medlint.safe_regex import Matcher, UnsafePattern, compile_pattern
+from medlint.safe_regex import Matcher, MatchLike, UnsafePattern, compile_pattern
 
 # `cancer_type_unmentioned._MARK_CHARS` for RE2: the same code points (a test checks).
 MARKS = "[\\x{300}-\\x{36f}\\x{399}\\x{3b9}\\x{1fbe}]"
@@ -43,6 +44,13 @@ def _combined(phrase_screens: tuple[str, ...]) -> Matcher | None:
         return compile_pattern("|".join(f"(?:{p})" for p in parts))
     except UnsafePattern:
         return None  # each screen compiles alone; if together they do not, each runs alone
+
+
+class SearchesBytes(Protocol):
+    """An RE2 pattern (the screens are) searches bytes as well as str; a match's span is then
+    in bytes."""
+
+    def search(self, text: bytes, pos: int = ...) -> MatchLike | None: ...
 
 
 # The last context asked for and its screen: a run has one context, and finding its screen
@@ -79,7 +87,9 @@ def nothing_suspect(doc: Document, ctx: Context) -> bool:
     memo = doc.memo
     found = memo.get(screen)
     if found is None:
-        found = next(iter(screen.finditer(doc.text)), None) is None
+        # Over the page's UTF-8 bytes (`Document.utf8`), which RE2 reads as they are: given the
+        # str, its wrapper encodes the page again at each call. A match either way or none.
+        found = cast(SearchesBytes, screen).search(doc.utf8) is None
         memo[screen] = found
     return bool(found)
 

@@ -6,6 +6,7 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from functools import lru_cache
+from typing import cast
 
 from medlint.checks import _screen
 from medlint.document import Document
@@ -77,15 +78,29 @@ def has_marks(text: str, start: int = 0) -> bool:
     return _marked().search(text, start) is not None
 
 
+# How `_MARK_CHARS` begin in UTF-8: U+0300-U+036F start with byte CC or CD (as do U+0370-U+037F,
+# which are not marks), U+0399 and U+03B9 are CE 99 and CE B9, U+1FBE is E1 BE BE.
+_MARK_BYTES = (b"\xcc", b"\xcd", b"\xce\x99", b"\xce\xb9", b"\xe1\xbe\xbe")
+
+
 def _marks_in_body(doc: Document, ctx: Context) -> bool:
-    """`has_marks` of the body, told by the shared screen on nearly every page."""
-    return not _screen.nothing_suspect(doc, ctx) and has_marks(doc.text, doc.body_start)
+    """`has_marks` of the body, told by the shared screen on nearly every page.
+
+    On a page the screen finds something in (one in twenty), a page without any of the marks'
+    UTF-8 beginnings (`_MARK_BYTES`, each looked for with memchr) has none of them in its body:
+    `has_marks`, a test of a character class at every character, cost 110,000 instructions.
+    """
+    if _screen.nothing_suspect(doc, ctx):
+        return False
+    utf8 = doc.utf8
+    if not any(b in utf8 for b in _MARK_BYTES):
+        return False
+    return has_marks(doc.text, doc.body_start)
 
 
-# The mention screen: `mention_pattern` without its lookarounds and plural, for RE2, so that a
-# page that never mentions a type (one in seven of a real corpus; every such page was a scan of
-# the whole body by Python's engine, trying the alternation at every position) is told in one
-# linear pass. Every text Python's pattern matches must match the screen: the screen spells the
+# The mention screen: `mention_pattern` without its lookarounds and plural, for RE2, so that the
+# body is searched by Python's engine only where the screen finds a word (see `_mentioned`).
+# Every text Python's pattern matches must match the screen: the screen spells the
 # words only with characters whose case-insensitive matches RE2 is known to cover (ASCII letters
 # and digits; `i` also stands for `İ` and `ı`, which Python's IGNORECASE takes for `i` and RE2's
 # case folding does not), and a word spelled otherwise gets no screen. The test suite checks
@@ -94,9 +109,8 @@ _SCREEN_PLAIN = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
 _SCREEN_EXTRA = {"i": "\\x{130}\\x{131}"}
 _SCREEN_MARKS = "[\\x{300}-\\x{36f}]*"
 # Characters that no screened word can match (nor its plural or separators), so a match can
-# neither contain one nor run past one: where the scan of a page's beginning may stop.
+# neither contain one nor run past one: where a stretch searched by Python's engine may stop.
 _CUT = "."
-PREFIX = 400  # characters of the body searched first: titles and introductions name the type
 
 
 # Every character Python's `\\s` matches (str.isspace), all below U+3001: listed, as finding
@@ -156,32 +170,48 @@ def mention_screen(slug: str, words: tuple[str, ...]) -> Matcher | None:
 
 def _mentioned(
     text: str,
+    utf8: bytes,
     start: int,
     pattern: re.Pattern[str],
     screen: Matcher | None,
     links: list[tuple[int, int]],
 ) -> bool:
     """Whether a match of `pattern.finditer(text, start)` starts outside every link target,
-    most of it told by RE2.
+    most of it told by RE2; `utf8` is `text` in UTF-8 (`Document.utf8`).
 
-    The beginning of the body, up to the first `.` after PREFIX characters, is searched by
-    `pattern` itself: no match crosses that `.` (see _CUT) and every character a match or its
-    lookahead looks at lies before it, so these are exactly the whole search's matches that start
-    there. The rest is searched only if the screen finds something in it: a match that starts
-    after the `.` contains a screen match that starts there too.
+    Python's engine tries the pattern's alternation at every character, about 800 instructions
+    each; the screen is searched in the bytes (RE2 would encode the str again). No match of
+    `pattern` starts where the screen finds none (a match contains a screen match starting
+    where it does), so the search goes from the screen's first find to the first `.` after it,
+    which no match crosses (see `_CUT`): those are exactly the whole search's matches that start
+    in that stretch (the pattern's lookbehind sees the text before it, its lookahead the `.`).
+    Then the screen is searched again after the `.`. A page that names its type in its title
+    is searched by Python's engine over a few characters; one that never names it, by RE2 alone
+    (it was 400 characters by Python's engine first, and the page encoded again for RE2).
     """
 
     def outside(pos: int) -> bool:
         return not any(s <= pos < e for s, e in links)
 
-    cut = text.find(_CUT, start + PREFIX) if screen is not None else -1
-    if cut < 0 or screen is None:
+    if screen is None:
         return any(outside(m.start()) for m in pattern.finditer(text, start))
-    if any(outside(m.start()) for m in pattern.finditer(text, start, cut + 1)):
-        return True
-    if next(iter(screen.finditer(text, cut + 1)), None) is None:
-        return False
-    return any(outside(m.start()) for m in pattern.finditer(text, cut + 1))
+    search = cast(_screen.SearchesBytes, screen).search
+    pos = start
+    at = len(text[:start].encode("utf-8"))  # `pos` in `utf8`
+    while True:
+        found = search(utf8, at)
+        if found is None:
+            return False
+        found_at = found.span()[0]
+        pos += len(utf8[at:found_at].decode("utf-8"))  # (a match starts on a character)
+        at = found_at
+        cut = text.find(_CUT, pos)
+        if cut < 0:
+            return any(outside(m.start()) for m in pattern.finditer(text, pos))
+        if any(outside(m.start()) for m in pattern.finditer(text, pos, cut + 1)):
+            return True
+        at += len(text[pos : cut + 1].encode("utf-8"))
+        pos = cut + 1
 
 
 @register
@@ -230,7 +260,8 @@ class CancerTypeUnmentioned(Rule):
                 targets = [(k.start, k.end) for k in doc.body.links]
                 marks = _marks_in_body(doc, ctx)  # matches start in the body
             pattern = mention_pattern(slug, words, marks)
-            if _mentioned(text, doc.body_start, pattern, mention_screen(slug, words), targets):
+            screen = mention_screen(slug, words)
+            if _mentioned(text, doc.utf8, doc.body_start, pattern, screen, targets):
                 continue
             yield self.finding(
                 doc,
