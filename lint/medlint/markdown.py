@@ -302,7 +302,7 @@ def parse_body(text: str, base: int) -> ParsedBody:
                     d0 = opener + 2
                     if (
                         opener >= 0
-                        and (d0 >= b1 or 32 < utf8[d0] < 127 and utf8[d0] != 60)  # 60: `<`
+                        and (d0 >= b1 or (32 < utf8[d0] < 127 and utf8[d0] != 60))  # 60: `<`
                         and utf8.find(b"](", d0, b1) < 0
                         and dest.isascii()
                         and d0 + len(dest) <= b1
