@@ -93,7 +93,8 @@ def is_trusted(st: os.stat_result, now_ns: int) -> bool:
 
 def bucket_of(path: str) -> int:
     """The bucket of `path`: the low byte of its CRC-32 (a third of what a one-byte BLAKE2
-    digest cost, and as even over a corpus's paths; a cold run asks twice a page)."""
+    digest cost, and as even over a corpus's paths; a run asks once a page, counting its
+    buckets)."""
     return binascii.crc32(path.encode("utf-8", "surrogatepass")) & 0xFF
 
 
@@ -163,9 +164,7 @@ class ResultCache:
 
     def store(self, path: str, entry: Entry, index: int | None = None) -> None:
         """Keep `entry` for `path`; `index` is the path's bucket when the caller knows it."""
-        index = bucket_of(path) if index is None else index
-        self._bucket(index)[path] = entry.as_tuple()
-        self._dirty.add(index)
+        self.put_row(path, entry.as_tuple(), bucket_of(path) if index is None else index)
 
     def put_row(self, path: str, row: Row, index: int) -> None:
         """`store` of an entry as its row (`Entry.as_tuple`), its bucket known: a cold run

@@ -12,7 +12,7 @@ from __future__ import annotations
 import bisect
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from operator import attrgetter
@@ -339,9 +339,7 @@ def parse_body(text: str, base: int) -> ParsedBody:
                     in_code_block = False
                     scan = any_marks and not link_depth
                 elif end == "HtmlBlock" and block:
-                    s, e = to_char(block[0]), to_char(block[1])
-                    _html(text, s, text[s:e], base, out)
-                    block.clear()
+                    _html_lines(text, to_char, block, base, out)
             elif heading_level and type(end) is dict and "Heading" in end:
                 title = "".join(heading_text)
                 slug = github_slug(title)
@@ -362,8 +360,7 @@ def parse_body(text: str, base: int) -> ParsedBody:
                 block[1] = rng["end"]
                 continue
             if block:
-                s, e = to_char(block[0]), to_char(block[1])
-                _html(text, s, text[s:e], base, out)
+                _html_lines(text, to_char, block, base, out)
             block[:] = [rng["start"], rng["end"]]
         elif "Code" in event:
             code.append((base + to_char(rng["start"]), base + to_char(rng["end"])))
@@ -372,8 +369,7 @@ def parse_body(text: str, base: int) -> ParsedBody:
         elif "InlineHtml" in event:
             _html(text, to_char(rng["start"]), event["InlineHtml"], base, out)
     if block:
-        s, e = to_char(block[0]), to_char(block[1])
-        _html(text, s, text[s:e], base, out)
+        _html_lines(text, to_char, block, base, out)
 
     # A definition is a label and a colon (`[label]:`), whatever comes around them: a page
     # without `]:` has none, and is not parsed a second time to find out.
@@ -463,6 +459,16 @@ def _bare_urls(text: str, s: int, e: int, base: int, out: ParsedBody) -> None:
         if target.startswith("www."):
             continue  # Scheme-less: not a URL we can check without guessing.
         out.links.append(_NewLink("bare", target, base + m.start(), base + m.end(), True))
+
+
+def _html_lines(
+    text: str, to_char: Callable[[int], int], block: list[int], base: int, out: ParsedBody
+) -> None:
+    """Scan the HTML block lines gathered in `block` ([first byte, end byte]) as the source
+    text they span, and empty it for the next."""
+    s, e = to_char(block[0]), to_char(block[1])
+    _html(text, s, text[s:e], base, out)
+    block.clear()
 
 
 def _html(text: str, s: int, html: str, base: int, out: ParsedBody) -> None:

@@ -499,10 +499,6 @@ def _judge(
     pages of the run not parsed yet) are handed back for later instead of read from disk."""
     page = _join(files.cwd_str, doc.path)  # `doc.path` may be absolute: join keeps it
     folder = _dirname(page)
-    # What `_join(folder, path)` gives for a relative `path` is `under + path` on POSIX (the
-    # folder is absolute), and `_split_target` two partitions for a target without tab or
-    # line break: done in line, as a run does them for every link it judges.
-    under = (folder if folder.endswith("/") else folder + "/") if _POSIX else None
     out: list[Finding] = []
     later: list[Later] = []
     origin: str | None = None
@@ -511,18 +507,12 @@ def _judge(
         target = link.target.strip()
         if not target or target.startswith(("#", "//")) or (":" in target and SCHEME.match(target)):
             continue
-        if "\t" in target or "\r" in target or "\n" in target:
-            raw_path, fragment = _split_target(target)
-        else:
-            raw_path, _, fragment = target.partition("#")
-            raw_path = raw_path.partition("?")[0]
+        raw_path, fragment = _split_target(target)
         path = unquote(raw_path) if "%" in raw_path else raw_path
         if not path:
             continue
         if path.startswith("/"):
             resolved = files.resolve(_join(files.root_of(folder), path.lstrip("/")))
-        elif under is not None:
-            resolved = files.resolve(under + path)
         else:
             resolved = files.resolve(_join(folder, path))
         if resolved is None:
