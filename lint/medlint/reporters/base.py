@@ -78,23 +78,30 @@ class Report:
     def _tally(self) -> _Tally:
         """Every count the helpers below give, in one pass over the findings: a large run's
         findings are decoded each time they are iterated (findstore), and the text report
-        alone asked for six passes (three severities, files, safe and unsafe fixes)."""
+        alone asked for six passes (three severities, files, safe and unsafe fixes).
+
+        Files are counted as the path changes from one finding to the next, the findings being
+        sorted by path: a set of the paths held a string for every file with a finding (tens
+        of thousands in a large run) while a report was written a finding at a time."""
         if self._tallied is None:
             severities: Counter[Severity] = Counter()
             rules: Counter[tuple[str, str]] = Counter()
-            paths: set[str] = set()
+            paths = 0
+            last = None
             safe = unsafe = 0
             for f in self.findings:
                 severities[f.severity] += 1
                 rules[f.code, f.rule] += 1
-                paths.add(f.path)
+                if f.path != last:
+                    paths += 1
+                    last = f.path
                 if f.fix:
                     if f.fix.applicability is Applicability.SAFE:
                         safe += 1
                     elif f.fix.applicability is Applicability.UNSAFE:
                         unsafe += 1
             object.__setattr__(
-                self, "_tallied", _Tally(severities, rules, len(paths), safe, unsafe)
+                self, "_tallied", _Tally(severities, rules, paths, safe, unsafe)
             )
         assert self._tallied is not None
         return self._tallied

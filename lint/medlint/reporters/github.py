@@ -9,6 +9,8 @@ The runner reads lines ending in LF or CR only, so other Unicode line breaks nee
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from medlint.findings import Severity
 from medlint.reporters.base import Report
 from medlint.reporters.sarif import relative_path
@@ -35,6 +37,15 @@ def command(name: str, properties: dict[str, str | int], message: str) -> str:
 
 
 def render(report: Report) -> str:
+    return "".join(pieces(report))
+
+
+_LINES = 2048  # lines to a piece
+
+
+def pieces(report: Report) -> Iterator[str]:
+    """The commands and summary in pieces of whole lines, made as they are written: a large
+    run's are tens of MB (see text.pieces)."""
     lines: list[str] = []
     for f in report.findings:
         properties: dict[str, str | int] = {
@@ -47,6 +58,9 @@ def render(report: Report) -> str:
         }
         message = f.message if not f.help else f"{f.message}\n{f.help}"
         lines.append(command(COMMANDS[f.severity], properties, message))
+        if len(lines) >= _LINES:
+            yield "\n".join(lines) + "\n"
+            lines = []
     # Plain lines are shown in the job log as they are; only `::`-prefixed lines are commands, and
     # every line below starts with text medlint wrote.
     if report.statistics:
@@ -55,4 +69,4 @@ def render(report: Report) -> str:
     if report.unchecked_links:
         reason = f" ({escape_data(report.unchecked_reason)})" if report.unchecked_reason else ""
         lines.append(f"medlint: {report.unchecked_links} links could not be checked{reason}.")
-    return "\n".join(lines) + "\n"
+    yield "\n".join(lines) + "\n"

@@ -7,35 +7,46 @@ rule (`--statistics`) have no place in this format; GitLab computes its own summ
 
 from __future__ import annotations
 
-import json
+from collections.abc import Iterator
 
-from medlint.findings import Severity
+from medlint.findings import Finding, Severity
 from medlint.reporters.base import Report
-from medlint.reporters.sarif import SourceTexts, fingerprints, relative_path
+from medlint.reporters.sarif import SourceTexts, fingerprinted, relative_path
+from medlint.reporters.stream import HOLE, spliced
 
 # The usual mapping of linter severities onto Code Quality's five (as ESLint's formatter does):
 # an error fails the pipeline's check but is not a security "blocker".
 SEVERITIES = {Severity.ERROR: "major", Severity.WARNING: "minor", Severity.INFO: "info"}
 
 
+def _issue(f: Finding, fingerprint: str) -> dict[str, object]:
+    return {
+        "type": "issue",
+        "engine_name": "medlint",
+        "check_name": f.rule,
+        "description": f"{f.code} [{f.rule}] {f.message}",
+        "fingerprint": fingerprint,
+        "severity": SEVERITIES[f.severity],
+        "location": {
+            "path": relative_path(f.path),
+            "lines": {"begin": f.span.line, "end": f.span.end_line},
+        },
+    }
+
+
+def _issues(report: Report) -> Iterator[dict[str, object]]:
+    for f, fingerprint in fingerprinted(report.findings, SourceTexts()):
+        yield _issue(f, fingerprint)
+
+
 def build(report: Report) -> list[dict[str, object]]:
-    prints = fingerprints(report.findings, SourceTexts())
-    return [
-        {
-            "type": "issue",
-            "engine_name": "medlint",
-            "check_name": f.rule,
-            "description": f"{f.code} [{f.rule}] {f.message}",
-            "fingerprint": fingerprint,
-            "severity": SEVERITIES[f.severity],
-            "location": {
-                "path": relative_path(f.path),
-                "lines": {"begin": f.span.line, "end": f.span.end_line},
-            },
-        }
-        for f, fingerprint in zip(report.findings, prints, strict=True)
-    ]
+    return list(_issues(report))
 
 
 def render(report: Report) -> str:
-    return json.dumps(build(report), ensure_ascii=False, indent=2) + "\n"
+    return "".join(pieces(report))
+
+
+def pieces(report: Report) -> Iterator[str]:
+    """`render`'s text, written an issue at a time (see stream.py)."""
+    return spliced(HOLE, _issues(report))

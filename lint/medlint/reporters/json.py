@@ -1,11 +1,15 @@
-"""The JSON contract (DESIGN.md): one object with version, findings and summary."""
+"""The JSON contract (DESIGN.md): one object with version, findings and summary.
+
+Written in pieces, a finding at a time (see stream.py): the pieces are the text `json.dumps`
+gives for the whole object."""
 
 from __future__ import annotations
 
-import json
+from collections.abc import Iterator
 
 from medlint.findings import Finding
 from medlint.reporters.base import Report
+from medlint.reporters.stream import HOLE, spliced
 
 
 def finding_dict(f: Finding) -> dict[str, object]:
@@ -26,6 +30,10 @@ def finding_dict(f: Finding) -> dict[str, object]:
 
 
 def render(report: Report) -> str:
+    return "".join(pieces(report))
+
+
+def pieces(report: Report) -> Iterator[str]:
     summary: dict[str, object] = {"files": report.files, "findings": len(report.findings)}
     if report.statistics:
         summary["by_rule"] = {rule: n for _, rule, n in report.by_rule()}
@@ -33,7 +41,7 @@ def render(report: Report) -> str:
         summary["unchecked_links"] = report.unchecked_links
     out = {
         "version": report.version,
-        "findings": [finding_dict(f) for f in report.findings],
+        "findings": HOLE,
         "summary": summary,
     }
-    return json.dumps(out, ensure_ascii=False, indent=2) + "\n"
+    return spliced(out, map(finding_dict, report.findings))

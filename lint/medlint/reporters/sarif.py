@@ -13,17 +13,17 @@ number), so an alert follows its line when lines are added above it.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import re
 from collections import Counter
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from urllib.parse import quote
 
 from medlint.findings import Edit, Finding, Severity
 from medlint.reporters.base import Report
+from medlint.reporters.stream import HOLE, spliced
 from medlint.text import DecodeFailure, LineIndex, decode
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -37,23 +37,29 @@ _SECTION = re.compile(r"^## What it does\s*\n(.*?)(?=^## |\Z)", re.MULTILINE | r
 
 @dataclass(slots=True)
 class SourceTexts:
-    """The checked files' text, read once per file, for line hashes and fix regions.
+    """The text of the file the findings being written are in, read once per file, for line
+    hashes and fix regions.
 
-    A file that is gone or unreadable by now gives None: the report is still written, with
-    coarser fingerprints and offset-based fix regions.
+    Only the last file asked for is kept: a report's findings come grouped by file (sorted by
+    path), and keeping every file's text held the text of every page with a finding until the
+    report was written (tens of MB at 100,000 pages). Findings out of that order only make a
+    file be read again. A file that is gone or unreadable by now gives None: the report is
+    still written, with coarser fingerprints and offset-based fix regions.
     """
 
-    _cache: dict[str, tuple[str, LineIndex] | None] = field(default_factory=dict)
+    _path: str | None = None
+    _source: tuple[str, LineIndex] | None = None
 
     def get(self, path: str) -> tuple[str, LineIndex] | None:
-        if path not in self._cache:
+        if path != self._path:
+            self._path, self._source = path, None
             try:
                 text = decode(Path(path).read_bytes()).text
             except (OSError, DecodeFailure):
-                self._cache[path] = None
+                pass
             else:
-                self._cache[path] = (text, LineIndex(text))
-        return self._cache[path]
+                self._source = (text, LineIndex(text))
+        return self._source
 
     def line_text(self, path: str, line: int) -> str | None:
         source = self.get(path)
@@ -80,22 +86,33 @@ def relative_path(path: str) -> str:
     return pure
 
 
-def fingerprints(findings: Sequence[Finding], sources: SourceTexts) -> list[str]:
-    """A stable id per finding: hash of code, path and the trimmed text of its line.
+def fingerprints(findings: Iterable[Finding], sources: SourceTexts) -> list[str]:
+    """A stable id per finding (see `fingerprinted`), in order."""
+    return [fingerprint for _, fingerprint in fingerprinted(findings, sources)]
+
+
+def fingerprinted(
+    findings: Iterable[Finding], sources: SourceTexts
+) -> Iterator[tuple[Finding, str]]:
+    """Each finding with a stable id: a hash of code, path and the trimmed text of its line.
 
     Two findings of one rule on identical lines of one file are told apart by occurrence order,
-    so every finding of a run has its own fingerprint.
+    so every finding of a run has its own fingerprint. The path is part of what is counted, and
+    a report's findings come grouped by path, so the counts are kept for one path at a time.
     """
     seen: Counter[str] = Counter()
-    out: list[str] = []
+    counted = None  # the path `seen` counts for
     for f in findings:
+        path = relative_path(f.path)
+        if path != counted:
+            seen.clear()
+            counted = path
         line = sources.line_text(f.path, f.span.line)
         anchor = " ".join(line.split()) if line is not None else f.message
-        key = "\0".join((f.code, relative_path(f.path), anchor))
+        key = "\0".join((f.code, path, anchor))
         seen[key] += 1
         digest = hashlib.sha256(f"{key}\0{seen[key]}".encode()).hexdigest()
-        out.append(digest[:32])
-    return out
+        yield f, digest[:32]
 
 
 def _artifact(path: str) -> dict[str, object]:
@@ -224,13 +241,31 @@ def _information_uri() -> str | None:
 
 def build(report: Report) -> dict[str, object]:
     """The SARIF log as a JSON-ready mapping (tests validate it against the schema)."""
+    log, run, results = _log(report)
+    run["results"] = list(results)
+    return log
+
+
+def render(report: Report) -> str:
+    return "".join(pieces(report))
+
+
+def pieces(report: Report) -> Iterator[str]:
+    """The log's text, `render`'s, written a result at a time (see stream.py)."""
+    log, _, results = _log(report)
+    return spliced(log, results)
+
+
+def _log(
+    report: Report,
+) -> tuple[dict[str, object], dict[str, object], Iterator[dict[str, object]]]:
+    """The log with `HOLE` where its results go, its one run, and the results, made as they
+    are taken."""
     rules, index = _rule_descriptors(report)
     sources = SourceTexts()
-    prints = fingerprints(report.findings, sources)
-    results = [
-        _result(f, index[f.code], fp, sources)
-        for f, fp in zip(report.findings, prints, strict=True)
-    ]
+    results = (
+        _result(f, index[f.code], fp, sources) for f, fp in fingerprinted(report.findings, sources)
+    )
     invocation: dict[str, object] = {"executionSuccessful": True}
     if report.unchecked_links:
         reason = f" ({report.unchecked_reason})" if report.unchecked_reason else ""
@@ -258,11 +293,7 @@ def build(report: Report) -> dict[str, object]:
         "originalUriBaseIds": {SRCROOT: {"uri": root if root.endswith("/") else root + "/"}},
         "columnKind": "unicodeCodePoints",
         "invocations": [invocation],
-        "results": results,
+        "results": HOLE,
         "properties": properties,
     }
-    return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
-
-
-def render(report: Report) -> str:
-    return json.dumps(build(report), ensure_ascii=False, indent=2) + "\n"
+    return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}, run, results
