@@ -157,28 +157,33 @@ class RowPacker:
 
 
 class LazyPages(Sequence["PageInfo"]):
-    """Page facts as rows, made into PageInfo objects only if a report reads them (the HTML,
-    Markdown and JUnit reports do; the text report, the pre-commit and CI default, does not).
-    A run keeps its pages this way, and its memo stores the rows as they are."""
+    """Page facts as rows, made into PageInfo objects only if a report reads them (the HTML
+    and Markdown reports do; the text report, the pre-commit and CI default, does not). A run
+    keeps its pages this way, and its memo stores the rows as they are.
+
+    Going through them makes each PageInfo as it is reached and keeps none (the Markdown
+    summary's one pass over 100,000 pages held them all: 20 MB); asking for one by its place
+    makes them all, once, for the report that reads them out of order."""
 
     def __init__(self, rows: PackedRows) -> None:
         self._rows = rows
         self._pages: list[PageInfo] | None = None
 
+    def _made(self) -> Iterator[PageInfo]:
+        from medlint.reporters.base import PageInfo
+
+        for path, title, source, last, due in self._rows:
+            yield PageInfo(
+                path,
+                title=title,
+                source=source,
+                last_reviewed=dt.date.fromordinal(last) if last is not None else None,
+                review_due=dt.date.fromordinal(due) if due is not None else None,
+            )
+
     def _built(self) -> list[PageInfo]:
         if self._pages is None:
-            from medlint.reporters.base import PageInfo
-
-            self._pages = [
-                PageInfo(
-                    path,
-                    title=title,
-                    source=source,
-                    last_reviewed=dt.date.fromordinal(last) if last is not None else None,
-                    review_due=dt.date.fromordinal(due) if due is not None else None,
-                )
-                for path, title, source, last, due in self._rows
-            ]
+            self._pages = list(self._made())
         return self._pages
 
     def __len__(self) -> int:
@@ -198,7 +203,7 @@ class LazyPages(Sequence["PageInfo"]):
         return self._built()[index]
 
     def __iter__(self) -> Iterator[PageInfo]:
-        return iter(self._built())
+        return iter(self._pages) if self._pages is not None else self._made()
 
 
 def run_key(inputs: object) -> str:

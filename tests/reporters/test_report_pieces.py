@@ -1,6 +1,7 @@
-"""The JSON, SARIF, GitLab and GitHub reports are written in pieces, a finding at a time (a
-100,000-page run's JSON report made whole took 255 MB): the pieces are exactly the document
-`json.dumps` gives for the whole report, and writing them never holds every finding."""
+"""The JSON, SARIF, GitLab, GitHub and JUnit reports are written in pieces, a finding at a
+time (a 100,000-page run's JSON report made whole took 255 MB, its JUnit report 308 MB): the
+pieces are exactly the document `json.dumps` (or ElementTree) gives for the whole report, and
+writing them never holds every finding."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import dataclasses
 import json
 import random
 import tracemalloc
+import xml.etree.ElementTree as ET
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import overload
@@ -15,9 +17,9 @@ from typing import overload
 import pytest
 
 from medlint.findings import Finding, Severity
-from medlint.reporters import github, gitlab, sarif, stream
+from medlint.reporters import github, gitlab, junit, sarif, stream
 from medlint.reporters import json as json_reporter
-from medlint.reporters.base import Report
+from medlint.reporters.base import PageInfo, Report
 from tests.reporters.conftest import finding, report, safe_fix
 
 
@@ -35,7 +37,7 @@ def _shapes(folder: Path) -> Iterator[Report]:
     many = [
         finding(
             paths[i % 4],
-            f"finding {i} \u00e9 \"quoted\" \\ \n{'two lines' if i % 4 else ''}",
+            f'finding {i} \u00e9 "quoted" \\ \n{"two lines" if i % 4 else ""}',
             line=i % 3 + 1,
             code=("ML101", "ML102")[i % 2],
             rule=("mojibake", "placeholder")[i % 2],
@@ -45,11 +47,14 @@ def _shapes(folder: Path) -> Iterator[Report]:
         )
         for i in range(29)
     ]
+    # Pages without a finding, before, between and after those with one (JUnit's test cases).
+    pages = tuple(PageInfo(path) for path in ("0.md", str(folder / "a0.md"), "z.md"))
     for findings in ([], many[:1], many):
         for statistics in (False, True):
             made = report(*findings, statistics=statistics)
             yield made
             yield dataclasses.replace(made, unchecked_links=3, unchecked_reason="offline")
+            yield report(*findings, statistics=statistics, pages=pages)
 
 
 @pytest.mark.parametrize("per_piece", [1, 2, 512])
@@ -70,6 +75,23 @@ def test_json_sarif_and_gitlab_pieces_are_the_whole_document(
         assert findings == [json_reporter.finding_dict(f) for f in made.findings]
         assert json.loads(sarif.render(made)) == json.loads(json.dumps(sarif.build(made)))
         assert json.loads(gitlab.render(made)) == gitlab.build(made)
+
+
+@pytest.mark.parametrize("per_piece", [1, 2, 256])
+def test_junit_pieces_are_the_whole_tree(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, per_piece: int
+) -> None:
+    monkeypatch.setattr(junit, "_PER_PIECE", per_piece)
+    for made in _shapes(tmp_path):
+        root = junit.build(made)
+        ET.indent(root, space="  ")
+        whole = f'<?xml version="1.0" encoding="UTF-8"?>\n{ET.tostring(root, encoding="unicode")}\n'
+        got = list(junit.pieces(made))
+        assert "".join(got) == whole == junit.render(made)
+        cases = len(root.findall("testsuite/testcase"))
+        assert root.get("tests") == str(cases)
+        if per_piece == 1 and cases > 3:
+            assert len(got) > 3  # really in pieces
 
 
 @pytest.mark.parametrize("lines", [1, 2, 2048])
@@ -106,27 +128,29 @@ def _value(rnd: random.Random, depth: int = 0) -> object:
     return [_value(rnd, depth + 1) for _ in range(rnd.randrange(1, 4))]
 
 
+def _placed(shape: int, items: object, before: object, after: object) -> object:
+    """`items` at the top, in an object, or deep in objects and lists."""
+    if shape == 0:
+        return items
+    if shape == 1:
+        return {"before": before, "findings": items, "after": after}
+    if shape == 2:
+        return {"runs": [{"tool": before, "results": items, "more": after}]}
+    return [before, {"deep": [{"results": items}]}, after]
+
+
 def test_spliced_is_json_dumps_wherever_the_list_stands(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Any entries, at the top, in an object, in an object in a list: the same text as
-    json.dumps of the document with the list in place."""
+    """Any entries, wherever the list stands: the same text as json.dumps of the document
+    with the list in place."""
     monkeypatch.setattr(stream, "_PER_PIECE", 2)
     rnd = random.Random(7)
     for _ in range(2000):
         entries = [_value(rnd) for _ in range(rnd.randrange(6))]
-        before, after = _value(rnd), _value(rnd)
-        shape = rnd.randrange(4)
-
-        def place(items: object) -> object:
-            if shape == 0:
-                return items
-            if shape == 1:
-                return {"before": before, "findings": items, "after": after}
-            if shape == 2:
-                return {"runs": [{"tool": before, "results": items, "more": after}]}
-            return [before, {"deep": [{"results": items}]}, after]
-
-        want = json.dumps(place(entries), ensure_ascii=False, indent=2) + "\n"
-        assert "".join(stream.spliced(place(stream.HOLE), iter(entries))) == want
+        shape, before, after = rnd.randrange(4), _value(rnd), _value(rnd)
+        whole = _placed(shape, entries, before, after)
+        want = json.dumps(whole, ensure_ascii=False, indent=2) + "\n"
+        document = _placed(shape, stream.HOLE, before, after)
+        assert "".join(stream.spliced(document, iter(entries))) == want
 
 
 class _Findings(Sequence[Finding]):
@@ -155,7 +179,7 @@ class _Findings(Sequence[Finding]):
         return self._made(i)
 
 
-@pytest.mark.parametrize("module", [json_reporter, sarif, gitlab, github])
+@pytest.mark.parametrize("module", [json_reporter, sarif, gitlab, github, junit])
 def test_writing_a_large_report_holds_a_piece_not_the_report(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, module: object
 ) -> None:
@@ -164,6 +188,7 @@ def test_writing_a_large_report_holds_a_piece_not_the_report(
     monkeypatch.chdir(tmp_path)
     monkeypatch.setattr(stream, "_PER_PIECE", 100)
     monkeypatch.setattr(github, "_LINES", 100)
+    monkeypatch.setattr(junit, "_PER_PIECE", 100)
     made = dataclasses.replace(report(), findings=_Findings(6_000), files=7_000)
     size = 0
     tracemalloc.start()
@@ -175,3 +200,25 @@ def test_writing_a_large_report_holds_a_piece_not_the_report(
         tracemalloc.stop()
     assert size > 700_000
     assert peak < size / 5
+
+
+def test_a_runs_pages_are_made_as_they_are_read_and_not_kept() -> None:
+    """Going through a run's page facts makes each PageInfo as it is reached (the Markdown
+    summary's one pass held 100,000 of them); taking one by its place makes them all once."""
+    import datetime as dt
+    import marshal
+    from array import array
+
+    from medlint.runmemo import LazyPages, PackedRows
+
+    rows = [(f"p{i}.md", f"Title {i}", None, 739000 + i, None) for i in range(5)]
+    blobs = [marshal.dumps(row) for row in rows]
+    starts = array("q", [sum(map(len, blobs[:i])) for i in range(5)])
+    ends = array("q", [start + len(blob) for start, blob in zip(starts, blobs, strict=True)])
+    pages = LazyPages(PackedRows(b"".join(blobs), starts, ends))
+    for n, page in enumerate(pages):
+        assert page.path == f"p{n}.md"
+        assert page.last_reviewed == dt.date.fromordinal(739000 + n)
+    assert pages._pages is None  # none kept
+    assert pages[3].path == "p3.md" and pages[3] is pages[3]  # made once, for reading by place
+    assert [page.title for page in pages] == [f"Title {i}" for i in range(5)]

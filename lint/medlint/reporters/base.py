@@ -100,9 +100,7 @@ class Report:
                         safe += 1
                     elif f.fix.applicability is Applicability.UNSAFE:
                         unsafe += 1
-            object.__setattr__(
-                self, "_tallied", _Tally(severities, rules, paths, safe, unsafe)
-            )
+            object.__setattr__(self, "_tallied", _Tally(severities, rules, paths, safe, unsafe))
         assert self._tallied is not None
         return self._tallied
 

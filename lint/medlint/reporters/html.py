@@ -18,6 +18,7 @@ Safety: pages are untrusted input, and the report must be safe to open from a CI
 from __future__ import annotations
 
 import base64
+import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -323,6 +324,8 @@ _TABLE = """<section class="panel findings" id="findings"><h2>Findings</h2>
 
 
 def render(report: Report) -> str:
+    # The page facts are read in several passes here: made once, not once a pass.
+    report = dataclasses.replace(report, pages=tuple(report.pages))
     css, js = _asset("html_report.css"), _asset("html_report.js")
     csp = (
         f"default-src 'none'; style-src {_csp_hash(css)}; script-src {_csp_hash(js)}; "
