@@ -219,6 +219,25 @@ def tools(work: Path, versions: dict[str, str], venv: Path) -> list[Tool]:
             f"medlint {versions['medlint']} check --offline --no-cache",
             lambda _f, target: [medlint, "check", "--offline", "--no-cache", target],
         ),
+        # A CI gate's run: JSON on standard output, SARIF and JUnit files beside it. The three
+        # are written a finding at a time; the memory goal (flat) holds for them too.
+        Tool(
+            "medlint-reports",
+            f"medlint {versions['medlint']} check --offline --no-cache, JSON + SARIF + JUnit",
+            lambda _f, target: [
+                medlint,
+                "check",
+                "--offline",
+                "--no-cache",
+                "--format",
+                "json",
+                "--report",
+                f"sarif={work / 'report.sarif'}",
+                "--report",
+                f"junit={work / 'report.xml'}",
+                target,
+            ],
+        ),
         Tool(
             "medlint-warm",
             "medlint, warm cache (nothing changed)",
@@ -400,6 +419,16 @@ def ratios(all_tools: list[Tool], sizes: list[int]) -> str:
             m("medlint", 10_000),
             "≤ 11",
         )
+        for name in ("medlint", "medlint-reports"):
+            tool = by.get(name)
+            big = tool.memory.get(100_000) if tool else None
+            small = tool.memory.get(10_000) if tool else None
+            if big is not None and small is not None and small.tree_pss_mb:
+                out.append(
+                    f"- 100,000 / 10,000 pages, {name} peak memory: "
+                    f"{big.tree_pss_mb / small.tree_pss_mb:.2f} ({big.tree_pss_mb:.0f} MB / "
+                    f"{small.tree_pss_mb:.0f} MB, all processes; goal: flat)"
+                )
     return "\n".join(out)
 
 
