@@ -116,7 +116,7 @@ def test_identical_findings_get_distinct_fingerprints(tmp_path: Path) -> None:
     page = tmp_path / "page.md"
     page.write_text("same\nsame\n", encoding="utf-8")
     rep = report(finding(str(page), line=1), finding(str(page), line=2))
-    prints = sarif.fingerprints(rep.findings, sarif.SourceTexts())
+    prints = [fp for _, fp in sarif.fingerprinted(rep.findings, sarif.SourceTexts())]
     assert len(set(prints)) == 2
 
 

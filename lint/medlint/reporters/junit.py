@@ -15,11 +15,9 @@ written in between, so the pieces are the text the whole tree gives.
 
 from __future__ import annotations
 
-import heapq
-import itertools
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 
 from medlint.findings import Finding
 from medlint.reporters.base import Report
@@ -48,36 +46,52 @@ def _line(f: Finding) -> str:
     return f"{text}\n  help: {f.help}" if f.help else text
 
 
-def _files(report: Report) -> Iterator[str]:
-    """Every checked file, sorted: the run's pages, plus any file only a finding names.
-
-    A run's pages and findings come sorted by path (see `Report`), so the two are merged as
-    they are read; pages given otherwise (a few, made by hand) are sorted here."""
-    pages: Iterable[str]
-    rows = getattr(report.pages, "rows", None)  # a run's LazyPages: rows, sorted, no PageInfo
-    if rows is not None:
-        pages = (row[0] for row in rows)
-    else:
-        pages = sorted({page.path for page in report.pages})
-    merged = heapq.merge(pages, (f.path for f in report.findings))
-    return (path for path, _ in itertools.groupby(merged))
-
-
 def _fails(f: Finding, report: Report) -> bool:
     return f.severity >= report.fail_on or f.rule == INTERNAL_ERROR
+
+
+def _grouped(report: Report) -> Iterator[tuple[str, list[Finding]]]:
+    """Every checked file, sorted (the run's pages, plus any file only a finding names), with
+    its findings.
+
+    A run's pages and findings come sorted by path (see `Report`), so the two are merged as
+    they are read, in one pass; pages given otherwise (a few, made by hand) are sorted here."""
+    rows = getattr(report.pages, "rows", None)  # a run's LazyPages: rows, sorted, no PageInfo
+    pages: Iterator[str] = (
+        (row[0] for row in rows)
+        if rows is not None
+        else iter(sorted({page.path for page in report.pages}))
+    )
+    findings = iter(report.findings)
+    page, finding = next(pages, None), next(findings, None)
+    while page is not None or finding is not None:
+        if finding is None or (page is not None and page <= finding.path):
+            path = page
+        else:
+            path = finding.path
+        assert path is not None
+        mine: list[Finding] = []
+        while finding is not None and finding.path == path:
+            mine.append(finding)
+            finding = next(findings, None)
+        if page == path:
+            page = next(pages, None)
+        yield path, mine
 
 
 _STAND_IN = "medlint test cases go here"
 
 
-def _suite(report: Report, files: int, cases: bool) -> ET.Element:
+def _suite(report: Report, cases: bool) -> ET.Element:
     """The document without its test cases: one stand-in case instead when `cases`."""
-    errors = failures = 0
-    for f in report.findings:
-        if f.rule == INTERNAL_ERROR:
-            errors += 1
-        elif _fails(f, report):
-            failures += 1
+    files = errors = failures = 0
+    for _, findings in _grouped(report):
+        files += 1
+        for f in findings:
+            if f.rule == INTERNAL_ERROR:
+                errors += 1
+            elif _fails(f, report):
+                failures += 1
     counts = {
         "tests": str(files),
         "failures": str(failures),
@@ -90,7 +104,7 @@ def _suite(report: Report, files: int, cases: bool) -> ET.Element:
         props = ET.SubElement(suite, "properties")
         for code, rule, n in report.by_rule():
             ET.SubElement(props, "property", {"name": f"{code} {rule}", "value": str(n)})
-    if cases:
+    if cases and files:
         ET.SubElement(suite, "testcase", {"name": _STAND_IN})
     return root
 
@@ -111,23 +125,10 @@ def _case(path: str, findings: list[Finding], report: Report) -> ET.Element:
     return case
 
 
-def _cases(report: Report) -> Iterator[ET.Element]:
-    """Each file's test case, in path order, its findings taken as the findings go by."""
-    findings = iter(report.findings)
-    waiting = next(findings, None)
-    for path in _files(report):
-        mine: list[Finding] = []
-        while waiting is not None and waiting.path == path:
-            mine.append(waiting)
-            waiting = next(findings, None)
-        yield _case(path, mine, report)
-
-
 def build(report: Report) -> ET.Element:
     """The whole document as one tree (the tests read it; the CLI writes `pieces`)."""
-    cases = list(_cases(report))
-    root = _suite(report, len(cases), cases=False)
-    root[0].extend(cases)
+    root = _suite(report, cases=False)
+    root[0].extend(_case(path, findings, report) for path, findings in _grouped(report))
     return root
 
 
@@ -140,22 +141,20 @@ def render(report: Report) -> str:
 
 
 def pieces(report: Report) -> Iterator[str]:
-    files = sum(1 for _ in _files(report))
-    if not files:  # no test case to stand in for: the suite's element closes itself
-        root = _suite(report, 0, cases=False)
-        ET.indent(root, space="  ")
-        yield f"{_HEADER}{ET.tostring(root, encoding='unicode')}\n"
-        return
-    root = _suite(report, files, cases=True)
+    root = _suite(report, cases=True)
     ET.indent(root, space="  ")
     text = ET.tostring(root, encoding="unicode")
     stand_in = f'<testcase name="{_STAND_IN}" />'
+    if stand_in not in text:  # no file: the suite has no test case to write in place
+        yield f"{_HEADER}{text}\n"
+        return
     head, tail = text.split(stand_in)
     # Test cases are children of the suite, two levels down; ET.indent puts a line break and
     # that depth's spaces between them (what `head` ends with before the first).
     between = "\n    "
     batch = [_HEADER, head]
-    for n, case in enumerate(_cases(report)):
+    for n, (path, findings) in enumerate(_grouped(report)):
+        case = _case(path, findings, report)
         ET.indent(case, space="  ", level=2)
         if n:
             batch.append(between)

@@ -86,11 +86,6 @@ def relative_path(path: str) -> str:
     return pure
 
 
-def fingerprints(findings: Iterable[Finding], sources: SourceTexts) -> list[str]:
-    """A stable id per finding (see `fingerprinted`), in order."""
-    return [fingerprint for _, fingerprint in fingerprinted(findings, sources)]
-
-
 def fingerprinted(
     findings: Iterable[Finding], sources: SourceTexts
 ) -> Iterator[tuple[Finding, str]]:
