@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from medlint.config import load_config
-from medlint.discovery import Discovered, RunItems, discover, run_items
+from medlint.discovery import Discovered, RunItems, _may_repeat, discover, found, run_items
 from medlint.runner import collect
 
 ODD = [
@@ -30,7 +30,7 @@ def test_every_item_reads_back_as_it_went_in() -> None:
         assert items.fspath(where) == item.fspath
         assert items.display(where) == item.display
         assert items.errors.get(where) == item.error
-    assert items.fspaths() == [i.fspath for i in ODD]
+    assert list(items.iter_fspaths()) == [i.fspath for i in ODD]
     assert items.errors == {3: "Permission denied"}
     with pytest.raises(IndexError):
         items[len(ODD)]
@@ -40,7 +40,7 @@ def test_number_finds_each_file_by_its_exact_path(monkeypatch: pytest.MonkeyPatc
     monkeypatch.setattr(RunItems, "_BLOCK", 3)  # records across many blocks
     many = [Discovered(f"/work/s{i % 7}/p{i}.md", f"s{i % 7}/p{i}.md") for i in range(200)]
     items = RunItems([*many, *ODD], base="/work")
-    assert items.fspaths() == [i.fspath for i in [*many, *ODD]]  # odd ones past block 0
+    assert list(items.iter_fspaths()) == [i.fspath for i in [*many, *ODD]]  # odd ones past block 0
     for where, item in enumerate([*many, *ODD]):
         expected = None if item.error is not None else where
         assert items.number(item.fspath) == expected
@@ -78,6 +78,53 @@ def test_collect_packs_what_discovery_finds(tmp_path: Path) -> None:
         "sub/deeper/d.markdown",
     ]
     assert run_items(items) is items and run_items(found) == found
+
+
+def test_named_paths_that_nest_or_repeat_give_each_file_once(tmp_path: Path) -> None:
+    for name in ("a.md", "sub/c.md", "sub/deeper/d.md", "other/e.md"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("# x\n", encoding="utf-8")
+    (tmp_path / "loop").symlink_to(tmp_path, target_is_directory=True)  # the tree again
+    named = [Path("sub/c.md"), Path("sub"), Path("."), Path("a.md"), Path("sub/deeper")]
+    loaded = load_config(None, tmp_path)
+    shown = [d for _, d, _ in found(named, tmp_path, exclude=[], config_root=loaded.root)]
+    assert shown == ["sub/c.md", "sub/deeper/d.md", "a.md", "other/e.md"]
+    # Folders that do not nest: nothing can come twice, and each is walked as before.
+    apart = [Path("other"), Path("sub")]
+    shown = [d for _, d, _ in found(apart, tmp_path, exclude=[], config_root=loaded.root)]
+    assert shown == ["other/e.md", "sub/c.md", "sub/deeper/d.md"]
+    # One folder whose tree reaches itself through a link: each file once, by one spelling.
+    shown = [d for _, d, _ in found([Path(".")], tmp_path, exclude=[], config_root=loaded.root)]
+    assert sorted(shown) == ["a.md", "other/e.md", "sub/c.md", "sub/deeper/d.md"]
+
+
+def test_which_named_paths_can_repeat_a_file() -> None:
+    assert not _may_repeat(["/w"])
+    assert not _may_repeat(["/w/a", "/w/b", "/w/ab", "/w/a.md"])
+    assert _may_repeat(["/w/a", "/w/a/b"]) and _may_repeat(["/w/a/b", "/w/a"])
+    assert _may_repeat(["/w/b", "/w/a/c.md", "/w/a"])  # not next to each other as named
+    assert _may_repeat(["/w/a.md", "/w/a.md"]) and _may_repeat(["/", "/w"])
+
+
+def test_one_walk_holds_no_path_it_has_given(tmp_path: Path) -> None:
+    """A walk of one folder keeps no set of the paths it found (19 MB for 100,000 pages, let
+    go just before the workers fork: memory freed then costs twice, see discovery.found)."""
+    for folder in range(40):
+        for page in range(100):
+            target = tmp_path / f"section-{folder:03}" / f"page-with-a-long-name-{page:04}.md"
+            target.parent.mkdir(exist_ok=True)
+            target.touch()
+    loaded = load_config(None, tmp_path)
+    tracemalloc.start()
+    try:
+        count = 0
+        for _ in found([Path(".")], tmp_path, exclude=[], config_root=loaded.root):
+            count += 1
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert count == 4000
+    assert peak < 150_000  # a set of the 4,000 paths alone is over 500 KB
 
 
 def test_a_file_costs_a_few_dozen_bytes() -> None:

@@ -13,6 +13,7 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -400,3 +401,16 @@ def test_page_rows_packed_as_they_arrive_read_back_in_path_order() -> None:
     assert packed[5:9] == expected[5:9] and packed[-1] == expected[-1]
     again = PackedRows.unpacked(marshal.loads(marshal.dumps(packed.packed())))
     assert list(again) == expected
+
+
+def test_the_run_paths_are_read_only_when_a_memo_is_there(tmp_path: Path) -> None:
+    """A run without a memo (every cold run) does not go through its paths: made into a list
+    they were 10 MB of a 100,000-page run before its workers forked."""
+
+    def untouchable() -> Iterator[str]:
+        raise AssertionError("paths read with no memo to compare them with")
+        yield ""  # a generator
+
+    assert runmemo.load(tmp_path / "absent.bin", 3, untouchable()) is None
+    (tmp_path / "damaged.bin").write_bytes(b"not a memo")
+    assert runmemo.load(tmp_path / "damaged.bin", 3, untouchable()) is None

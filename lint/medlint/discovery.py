@@ -9,6 +9,7 @@ directory when under it), in a stable order so output never depends on the file 
 
 from __future__ import annotations
 
+import itertools
 import os
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -175,10 +176,6 @@ class RunItems(Sequence[Discovered]):
     def errors(self) -> dict[int, str]:
         """The numbers of the items that are folders which could not be listed, and why."""
         return self._errors
-
-    def fspaths(self) -> list[str]:
-        """Every file's absolute path, in order."""
-        return list(self.iter_fspaths())
 
     def iter_fspaths(self) -> Iterator[str]:
         """Every file's absolute path, in order, made a block at a time: a list of the paths
@@ -358,7 +355,13 @@ def found(
 ) -> Iterator[Found]:
     """`discover`'s files as plain tuples (what RunItems packs: no object per file)."""
     root = str(config_root.resolve())
-    seen: set[str] = set()  # os.path.normcase'd paths: equal as pathlib would compare them
+    absolutes = [(cwd / given).resolve() if not given.is_absolute() else given for given in paths]
+    # os.path.normcase'd paths, equal as pathlib would compare them, of the files yielded so
+    # far; None where no file can come twice (see `_may_repeat`): a set of every path of a
+    # 100,000-page walk was 19 MB at its end, let go just before the workers fork, and the
+    # memory a process frees just before a fork costs twice, in the workers that inherit it
+    # and in the parent, which writes its next objects there and so copies the pages.
+    seen: set[str] | None = set() if _may_repeat([str(a) for a in absolutes]) else None
     # Built on first use: files named on the command line (the pre-commit hook's) are taken
     # whatever the excludes say, so such a run never imports pathspec for them.
     specs: list[pathspec.GitIgnoreSpec] = []
@@ -372,14 +375,16 @@ def found(
             return False
         return excludes.match_file(rel) or (is_dir and excludes.match_file(rel + "/"))
 
-    for given in paths:
-        absolute = (cwd / given).resolve() if not given.is_absolute() else given
+    for given, absolute in zip(paths, absolutes, strict=True):
         display_base = printable(
             given.as_posix() if not given.is_absolute() else absolute.as_posix()
         )
         if given.is_absolute() or absolute.is_relative_to(cwd):
             display_base = _display(absolute, cwd) if not given.is_absolute() else display_base
         if not os.path.isdir(absolute):
+            if seen is None:
+                yield str(absolute), display_base, None
+                continue
             key = os.path.normcase(absolute)
             if key not in seen:
                 seen.add(key)
@@ -388,12 +393,28 @@ def found(
         yield from _walk(absolute, cwd, excluded if exclude else None, respect_gitignore, seen)
 
 
+def _may_repeat(roots: list[str]) -> bool:
+    """Whether a file can be found twice under these named paths (absolute, resolved).
+
+    One walk finds each path once: a folder is walked under one spelling (each once, by its
+    device and inode), and a folder's names are distinct. So a path can only come again from
+    another named path that is the same or nests with it, as a string: every path a walk
+    finds starts with its folder's. Where `normcase` is not the identity (Windows), two names
+    of one folder may still be one key, as before.
+    """
+    if _normcase is not str:
+        return True
+    keys = sorted(r.rstrip(os.sep) + os.sep for r in roots)
+    # Sorted, a key that is a prefix of a later one is a prefix of the next one.
+    return any(later.startswith(key) for key, later in itertools.pairwise(keys))
+
+
 def _walk(
     top: Path,
     cwd: Path,
     excluded: Callable[[str, bool], bool] | None,
     respect_gitignore: bool,
-    seen: set[str],
+    seen: set[str] | None,
 ) -> Iterator[Found]:
     cwd_str = str(cwd)
     # Stack of (folder, [(folder the spec is relative to, spec)...]).
@@ -453,11 +474,13 @@ def _walk(
             if is_dir:
                 subfolders.append(folder / name)
             elif name.endswith(MARKDOWN_SUFFIXES):
-                key = _normcase(path)
-                if key not in seen:
+                if seen is not None:
+                    key = _normcase(path)
+                    if key in seen:
+                        continue
                     seen.add(key)
-                    shown = printable(prefix + name) if prefix is not None else None
-                    yield path, shown or _display(path, cwd_str), None
+                shown = printable(prefix + name) if prefix is not None else None
+                yield path, shown or _display(path, cwd_str), None
         # Depth-first in name order: push in reverse so the first name is walked first.
         stack.extend((sub, local) for sub in reversed(subfolders))
 

@@ -294,7 +294,7 @@ def recall_memo(
         return None
     from medlint import runmemo
 
-    found = runmemo.load(memo, items.fspaths())
+    found = runmemo.load(memo, len(items), items.iter_fspaths())
     if found is None:
         options.memo_for = (items, memo, True)
     return found
