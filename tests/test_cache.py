@@ -261,6 +261,28 @@ def test_parts_come_back_as_written_and_any_damage_reads_as_nothing(tmp_path: Pa
     assert cache.read_parts(tmp_path / "absent.bin") is None
 
 
+def test_raw_parts_are_written_as_they_are(tmp_path: Path) -> None:
+    """The run memo's packed records go in as the bytes they are (marshal copied each whole);
+    read back, a raw part is those bytes, between marshalled ones that still load."""
+    import marshal
+    from array import array
+
+    numbers = array("q", [3, -1, 1 << 40])
+    raws = [b"records\x00", bytearray(b"rows"), memoryview(b"xviewx")[1:5], numbers, b""]
+    target = tmp_path / "memo.bin"
+    cache.write_parts(target, iter([("head", 1), *map(cache.Raw, raws), ["tail"]]))
+    back = cache.read_parts(target)
+    assert back is not None and len(back) == 7
+    assert marshal.loads(back[0]) == ("head", 1) and marshal.loads(back[6]) == ["tail"]
+    assert [bytes(part) for part in back[1:6]] == [
+        b"records\x00",
+        b"rows",
+        b"view",
+        numbers.tobytes(),
+        b"",
+    ]
+
+
 def test_a_leftover_temporary_file_of_the_same_name_does_not_stop_a_write(tmp_path: Path) -> None:
     """Writes go through `<file>.<pid>.tmp`; one left by a killed process that had this
     process's number is neither reused nor in the way."""

@@ -75,6 +75,22 @@ def test_what_is_appended_reads_back_by_offset_and_whole(chunk: int) -> None:
     assert len(kept) == 0 and kept.whole() == b""
 
 
+@pytest.mark.parametrize("chunk", [1, 28, 100, 1 << 20])
+def test_pieces_read_everything_back_in_order_and_keep_records_whole(chunk: int) -> None:
+    """`pieces` is `whole` a few at a time; records of one length that divides the piece size
+    are never cut, on either side of what went to the file and what is held."""
+    kept = Spill(chunk=chunk)
+    records = [bytes([k % 256]) * 7 for k in range(500)]
+    for record in records:
+        kept.append(record)
+    for size in (7, 70, 7 * 64, 1 << 20):
+        got = list(kept.pieces(size))
+        assert b"".join(got) == kept.whole() == b"".join(records)
+        assert all(piece and len(piece) <= size and len(piece) % 7 == 0 for piece in got)
+    kept.close()
+    assert list(kept.pieces(7)) == []
+
+
 def test_a_small_spill_never_makes_a_file(monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse(**_: object) -> None:
         raise AssertionError("a temporary file for less than a chunk")

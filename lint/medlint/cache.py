@@ -38,7 +38,10 @@ import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
+
+if TYPE_CHECKING:
+    from array import array
 
 try:  # hashlib would also load OpenSSL (about 5 ms at start-up) for an algorithm it does not own
     from _blake2 import blake2b
@@ -276,16 +279,32 @@ def write_checked(path: Path, body: bytes) -> None:
         handle.write(body)
 
 
+class Raw:
+    """A part `write_parts` writes as the bytes it is, not marshalled: the run memo's packed
+    records, which marshal would have copied whole (10 MB of a 100,000-page run's page rows, at
+    the end of the run, where the main process alone reaches its largest). `read_parts` gives
+    it back as a view of those bytes; the reader knows which parts are raw."""
+
+    __slots__ = ("view",)
+
+    def __init__(self, data: bytes | bytearray | memoryview | array[int]) -> None:
+        self.view = memoryview(data).cast("B")  # an array's bytes, counted as bytes
+
+
 def write_parts(path: Path, parts: Iterable[object]) -> None:
     """`write_checked` for a body of several marshal objects, each dumped, hashed and written in
     turn, so the whole body (tens of MB for a run memo of 100,000 pages) is never in memory at
-    once. Each part is preceded by its length. Read back with `read_parts`."""
+    once; a `Raw` part is written as it is. Each part is preceded by its length. Read back with
+    `read_parts`."""
     crc = 0
     with _replacing(path) as handle:
         handle.write(_HEADER)
         handle.write(bytes(_CHECKSUM))  # the checksum, once it is known
         for part in parts:
-            blob = marshal.dumps(part)  # type: ignore[arg-type]  # callers: plain values
+            if isinstance(part, Raw):
+                blob: bytes | memoryview = part.view
+            else:
+                blob = marshal.dumps(part)  # type: ignore[arg-type]  # callers: plain values
             size = len(blob).to_bytes(8, "little")
             crc = binascii.crc32(blob, binascii.crc32(size, crc))
             handle.write(size)
@@ -296,8 +315,9 @@ def write_parts(path: Path, parts: Iterable[object]) -> None:
 
 
 def read_parts(path: Path) -> list[memoryview] | None:
-    """The parts `write_parts` wrote, each still marshalled (a view into the file's bytes, so
-    a caller loads only the parts it needs); None when absent, damaged or foreign."""
+    """The parts `write_parts` wrote, each still marshalled or, for a `Raw` part, as written (a
+    view into the file's bytes, so a caller loads only the parts it needs); None when absent,
+    damaged or foreign."""
     body = _checked_body(path)
     if body is None:
         return None

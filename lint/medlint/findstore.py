@@ -339,14 +339,17 @@ class PackedFindings(Sequence[Finding]):
     def __repr__(self) -> str:
         return f"PackedFindings({len(self)} findings)"
 
-    def packed(self) -> tuple[object, ...]:
-        """What the run memo stores (see `unpacked`): the tables and the records, as bytes."""
+    def packed(
+        self,
+    ) -> tuple[tuple[KindRow, ...], tuple[str, ...], bytes | bytearray, array[int], array[int]]:
+        """What the run memo stores (see `unpacked`): the tables, the records and their bounds,
+        as they are (marshal writes an array as its bytes)."""
         return (
             tuple(self._tables.kinds),
             tuple(self._tables.strings),
             self._blob,
-            self._starts.tobytes(),
-            self._ends.tobytes(),
+            self._starts,
+            self._ends,
         )
 
     @classmethod

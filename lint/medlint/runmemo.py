@@ -48,8 +48,9 @@ if TYPE_CHECKING:  # not imported by a run that prints the output it kept (see `
 
 KEEP = 8  # memo files kept per fingerprint: the corpus, a few sections, the last pre-commit sets
 # The record's layout (see `store`); 4: findings packed (findstore); 5: files named by the
-# memo's file name and kept in discovery order, not as lists of paths.
-MEMO_FORMAT = 5
+# memo's file name and kept in discovery order, not as lists of paths; 6: the stats and the
+# packed records written raw, parts of their own (see `store`).
+MEMO_FORMAT = 6
 
 
 @dataclass(slots=True)
@@ -109,9 +110,10 @@ class PackedRows(Sequence[PageRow]):
         for start, end in zip(self._starts, self._ends, strict=True):
             yield loads(blob[start:end])
 
-    def packed(self) -> tuple[memoryview, bytes, bytes]:
-        """What the memo stores (see `unpacked`)."""
-        return self._blob, self._starts.tobytes(), self._ends.tobytes()
+    def packed(self) -> tuple[memoryview, array[int], array[int]]:
+        """What the memo stores (see `unpacked`): the records and their bounds, as they are
+        (marshal writes an array as its bytes)."""
+        return self._blob, self._starts, self._ends
 
     @classmethod
     def unpacked(cls, parts: object) -> PackedRows:
@@ -313,9 +315,11 @@ class Recalled:
         files: int,
         today: dt.date,
         rule_meta: dict[str, tuple[str, str, str, str]],
-        findings: memoryview,
-        pages: memoryview,
+        findings: list[memoryview],
+        pages: list[memoryview],
     ) -> None:
+        """`findings`: the memo's parts of them (tables, records, starts, ends); `pages`: of the
+        page rows (records, starts, ends). All but the tables are raw (see `store`)."""
         self.target, self.written, self.files = target, written, files
         self.today, self.rule_meta = today, rule_meta
         self._findings, self._pages = findings, pages
@@ -323,9 +327,11 @@ class Recalled:
     def outcome(self) -> Outcome:
         from medlint.findstore import PackedFindings
 
+        tables, *records = self._findings
+        kinds, strings = marshal.loads(tables)
         return Outcome(
-            findings=PackedFindings.unpacked(marshal.loads(self._findings)),
-            pages=LazyPages(PackedRows.unpacked(marshal.loads(self._pages))),
+            findings=PackedFindings.unpacked((kinds, strings, *(bytes(r) for r in records))),
+            pages=LazyPages(PackedRows.unpacked(tuple(bytes(r) for r in self._pages))),
             files=self.files,
             today=self.today,
             rule_meta=self.rule_meta,
@@ -363,7 +369,7 @@ def load(target: Path, count: int, paths: Iterable[str]) -> Recalled | None:
         if form != MEMO_FORMAT:
             return None
         trusted_before = written - cache.RACY_NS
-        if stored != count or _stats(paths) != marshal.loads(parts[1]):
+        if stored != count or _stats(paths) != parts[1]:
             return None
         for folder, seen in marshal.loads(parts[2]):
             if not _same_listing(folder, seen, trusted_before):
@@ -375,13 +381,13 @@ def load(target: Path, count: int, paths: Iterable[str]) -> Recalled | None:
             if _stat(path) != (tuple(key) if key is not None else None):
                 return None
         return Recalled(
-            target, written, stored, dt.date.fromordinal(today), dict(meta), parts[5], parts[6]
+            target, written, stored, dt.date.fromordinal(today), dict(meta), parts[5:9], parts[9:]
         )
     except (EOFError, ValueError, TypeError, KeyError, OSError):
         return None  # a damaged part, a memo of another shape, a file gone
 
 
-_PARTS = 7
+_PARTS = 12  # the header, stats, three kinds of observations, findings (4), page rows (3)
 
 
 def store(
@@ -410,14 +416,18 @@ def store(
 
         meta = (outcome.today.toordinal(), tuple(sorted(outcome.rule_meta.items())))
         yield (MEMO_FORMAT, outcome.files, now_ns, meta)
-        yield stats.tobytes()  # raw bytes, compared as they are with `_stats` of the files then
+        yield cache.Raw(stats)  # compared as they are with `_stats` of the files then
         yield tuple(sorted(observed.folders.items()))
         yield tuple(sorted(observed.probes.items()))
         yield tuple(sorted(observed.pages.items()))
         # The store's records as they are (a run that held its findings as objects, at most
-        # findstore.KEEP of them, has them packed now): never a row per finding at once.
-        yield findstore.pack(outcome.findings).packed()
-        yield outcome.pages.rows.packed()
+        # findstore.KEEP of them, has them packed now): never a row per finding at once. The
+        # records and their offsets are written raw: marshalled, each was copied whole.
+        kinds, strings, blob, starts, ends = findstore.pack(outcome.findings).packed()
+        yield (kinds, strings)
+        yield from (cache.Raw(blob), cache.Raw(starts), cache.Raw(ends))
+        del blob, starts, ends
+        yield from (cache.Raw(data) for data in outcome.pages.rows.packed())
 
     try:
         target.parent.mkdir(parents=True, exist_ok=True)

@@ -109,6 +109,27 @@ class Spill:
         out += self._pending
         return out
 
+    def pieces(self, size: int) -> Iterator[bytes]:
+        """Everything appended, in order, `size` bytes at a time, never all of it at once (as
+        `whole` holds it). What went to the file and what is still in memory are cut apart,
+        each from its start: for records of one length that divides `size` (see
+        runner.Stats), every piece holds whole records."""
+        if self._flushed:
+            assert self._file is not None
+            self._file.seek(0)
+            left = self._flushed
+            while left:
+                piece = bytearray()
+                while len(piece) < min(size, left):
+                    got = self._file.read(min(size, left) - len(piece))
+                    if not got:
+                        raise OSError("a run's temporary file ended early")
+                    piece += got
+                left -= len(piece)
+                yield bytes(piece)
+        for at in range(0, len(self._pending), size):
+            yield bytes(self._pending[at : at + size])
+
     def close(self) -> None:
         """Let go of everything kept (the file is removed as it closes)."""
         if self._file is not None:
