@@ -355,7 +355,7 @@ def found(
 ) -> Iterator[Found]:
     """`discover`'s files as plain tuples (what RunItems packs: no object per file)."""
     root = str(config_root.resolve())
-    absolutes = [(cwd / given).resolve() if not given.is_absolute() else given for given in paths]
+    absolutes = [_absolute(given, cwd) for given in paths]
     # os.path.normcase'd paths, equal as pathlib would compare them, of the files yielded so
     # far; None where no file can come twice (see `_may_repeat`): a set of every path of a
     # 100,000-page walk was 19 MB at its end, let go just before the workers fork, and the
@@ -391,6 +391,19 @@ def found(
                 yield str(absolute), display_base, None
             continue
         yield from _walk(absolute, cwd, excluded if exclude else None, respect_gitignore, seen)
+
+
+def _absolute(given: Path, cwd: Path) -> Path:
+    """A named path, absolute, its links resolved. One whose links loop (pathlib raises
+    RuntimeError for it before Python 3.13) is taken as named, made absolute: reading it then
+    fails as for any unreadable file (ELOOP), a finding, where the loop ended the run with a
+    traceback."""
+    if given.is_absolute():
+        return given
+    try:
+        return (cwd / given).resolve()
+    except (RuntimeError, OSError):
+        return Path(os.path.abspath(cwd / given))
 
 
 def _may_repeat(roots: list[str]) -> bool:

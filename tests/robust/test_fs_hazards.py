@@ -160,3 +160,19 @@ def test_symlink_loops_end_and_each_page_is_seen_once(tmp_path: Path) -> None:
     proc = run_medlint(["fix", "--no-cache", "tree"], tmp_path, timeout=60)
     assert proc.returncode in (0, 1), proc.stderr
     assert (tree / "docs" / "page.md").read_bytes() != PAGE
+
+
+def test_a_named_symlink_loop_is_a_finding_not_a_traceback(tmp_path: Path) -> None:
+    """`medlint check a` where `a -> b -> a`: pathlib's resolve raised RuntimeError and the
+    run ended with a traceback. Now the loop is an unreadable file, and the rest is checked."""
+    (tmp_path / "ok.md").write_bytes(PAGE)
+    (tmp_path / "a").symlink_to("b")
+    (tmp_path / "b").symlink_to("a")
+    args = ["check", "--offline", "--no-cache", "--format", "json", "ok.md", "a", "a/x.md"]
+    findings = json_findings(run_medlint(args, tmp_path))
+    unreadable = {(f["path"], f["rule"]) for f in findings if f["rule"] == "unreadable-file"}
+    assert unreadable == {("a", "unreadable-file"), ("a/x.md", "unreadable-file")}
+    assert any(f["path"] == "ok.md" for f in findings)
+    assert all("symbolic links" in str(f["message"]) for f in findings if f["path"] != "ok.md")
+    proc = run_medlint(["fix", "--no-cache", "ok.md", "a"], tmp_path)
+    assert "Traceback" not in proc.stderr and proc.returncode in (0, 1), proc.stderr
