@@ -192,8 +192,8 @@ def _write_report(report: Report, fmt: str, path: Path, quiet: bool) -> bool:
             # The HTML report links to the checked files relative to where it is written.
             try:
                 base = os.path.relpath(Path.cwd(), path.parent.resolve())
-            except ValueError:  # another drive
-                base = "."
+            except (ValueError, RuntimeError):  # another drive; a folder whose links loop
+                base = "."  # (pathlib's RuntimeError; writing there fails just below)
             report = dataclasses.replace(report, link_base="" if base == "." else base + "/")
         made = pieces(report, fmt, quiet=quiet)
         path.parent.mkdir(parents=True, exist_ok=True)

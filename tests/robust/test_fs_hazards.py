@@ -176,3 +176,8 @@ def test_a_named_symlink_loop_is_a_finding_not_a_traceback(tmp_path: Path) -> No
     assert all("symbolic links" in str(f["message"]) for f in findings if f["path"] != "ok.md")
     proc = run_medlint(["fix", "--no-cache", "ok.md", "a"], tmp_path)
     assert "Traceback" not in proc.stderr and proc.returncode in (0, 1), proc.stderr
+    # A report asked for inside the loop: one clear line (the html report resolved its folder
+    # to link the pages from there, and raised).
+    proc = run_medlint(["check", "--offline", "ok.md", "--report", "html=a/r.html"], tmp_path)
+    assert "Traceback" not in proc.stderr, proc.stderr
+    assert "cannot write html report to a/r.html" in proc.stderr
