@@ -476,8 +476,8 @@ def _walk(
             path, name = entry.path, entry.name
             try:
                 is_dir = entry.is_dir()
-            except OSError:
-                continue
+            except OSError:  # a link that loops (ELOOP): not a folder; a page by its name is
+                is_dir = False  # checked, and reported unreadable, as a dangling link is
             if is_dir and name in ALWAYS_SKIPPED:
                 continue
             if local and _ignored(path, is_dir, local):

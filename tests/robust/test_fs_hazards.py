@@ -162,18 +162,23 @@ def test_symlink_loops_end_and_each_page_is_seen_once(tmp_path: Path) -> None:
     assert (tree / "docs" / "page.md").read_bytes() != PAGE
 
 
-def test_a_named_symlink_loop_is_a_finding_not_a_traceback(tmp_path: Path) -> None:
-    """`medlint check a` where `a -> b -> a`: pathlib's resolve raised RuntimeError and the
-    run ended with a traceback. Now the loop is an unreadable file, and the rest is checked."""
+def test_a_symlink_loop_is_a_finding_not_a_traceback(tmp_path: Path) -> None:
+    """`medlint check a` where `a -> b -> a`: pathlib's resolve raised and the run ended with a
+    traceback; a page that is such a link, found by the walk, was skipped without a word (a
+    dangling one was reported). Now each is an unreadable file, and the rest is checked."""
     (tmp_path / "ok.md").write_bytes(PAGE)
     (tmp_path / "a").symlink_to("b")
     (tmp_path / "b").symlink_to("a")
-    args = ["check", "--offline", "--no-cache", "--format", "json", "ok.md", "a", "a/x.md"]
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "loop.md").symlink_to("loop.md")  # found by the walk, not named
+    (tmp_path / "sub" / "gone.md").symlink_to("nowhere.md")
+    args = ["check", "--offline", "--no-cache", "--format", "json", "ok.md", "a", "a/x.md", "sub"]
     findings = json_findings(run_medlint(args, tmp_path))
-    unreadable = {(f["path"], f["rule"]) for f in findings if f["rule"] == "unreadable-file"}
-    assert unreadable == {("a", "unreadable-file"), ("a/x.md", "unreadable-file")}
+    unreadable = {f["path"] for f in findings if f["rule"] == "unreadable-file"}
+    assert unreadable == {"a", "a/x.md", "sub/loop.md", "sub/gone.md"}
     assert any(f["path"] == "ok.md" for f in findings)
-    assert all("symbolic links" in str(f["message"]) for f in findings if f["path"] != "ok.md")
+    loops = [f for f in findings if f["path"] in ("a", "a/x.md", "sub/loop.md")]
+    assert len(loops) == 3 and all("symbolic links" in str(f["message"]) for f in loops)
     proc = run_medlint(["fix", "--no-cache", "ok.md", "a"], tmp_path)
     assert "Traceback" not in proc.stderr and proc.returncode in (0, 1), proc.stderr
     # A report asked for inside the loop: one clear line (the html report resolved its folder
