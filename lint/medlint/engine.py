@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import stat
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -241,10 +242,23 @@ def file_finding(
     )
 
 
+# A named pipe, a socket or a device named like a page (`mkfifo pipe.md`): reading a pipe waits
+# for a writer, so a run that read one never ended.
+NOT_REGULAR = "is not a regular file (a named pipe, a socket or a device): not read"
+
+
+def is_special(mode: int) -> bool:
+    """Whether a file of this mode is neither a regular file nor a folder: not to be read."""
+    return not stat.S_ISREG(mode) and not stat.S_ISDIR(mode)
+
+
 def read_document(path: Path, display: str, settings: Settings) -> Document | Finding:
     """The file's Document, or a finding saying why it cannot be read."""
     try:
-        size = path.stat().st_size
+        st = path.stat()
+        if is_special(st.st_mode):
+            return file_finding(display, UNREADABLE, NOT_REGULAR)
+        size = st.st_size
         if size > settings.max_file_size:
             return file_finding(
                 display,

@@ -125,7 +125,13 @@ def fix_file(
 
     With `defer`, the write is left in `pending` for the caller to finish with `write_pending`.
     """
-    from medlint.engine import UNREADABLE, document_from_bytes, file_finding
+    from medlint.engine import (
+        NOT_REGULAR,
+        UNREADABLE,
+        document_from_bytes,
+        file_finding,
+        is_special,
+    )
     from medlint.writer import encode
 
     display = item.display
@@ -134,7 +140,10 @@ def fix_file(
             display, [file_finding(display, UNREADABLE, f"cannot read folder: {item.error}")]
         )
     try:
-        size = item.path.stat().st_size
+        st = item.path.stat()
+        if is_special(st.st_mode):
+            return FileFix(display, [file_finding(display, UNREADABLE, NOT_REGULAR)])
+        size = st.st_size
         if size > settings.max_file_size:
             why = f"file is over the {settings.max_file_size / 1048576:.1f} MB limit: not checked"
             return FileFix(display, [file_finding(display, UNREADABLE, why)])

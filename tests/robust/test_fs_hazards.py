@@ -186,3 +186,21 @@ def test_a_symlink_loop_is_a_finding_not_a_traceback(tmp_path: Path) -> None:
     proc = run_medlint(["check", "--offline", "ok.md", "--report", "html=a/r.html"], tmp_path)
     assert "Traceback" not in proc.stderr, proc.stderr
     assert "cannot write html report to a/r.html" in proc.stderr
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+def test_a_named_pipe_named_like_a_page_is_a_finding_not_a_hang(tmp_path: Path) -> None:
+    """`mkfifo pipe.md`: reading it waits for a writer, and check and fix waited forever
+    (the walk and the link phase, which reads a linked page's headings, alike)."""
+    (tmp_path / "ok.md").write_bytes(PAGE + b"\nSee [the pipe](pipe.md#part).\n")
+    os.mkfifo(tmp_path / "pipe.md")
+    for args in (["."], ["pipe.md", "ok.md"]):
+        run = ["check", "--offline", "--no-cache", "--format", "json", *args]
+        findings = json_findings(run_medlint(run, tmp_path, timeout=60))
+        special = [f for f in findings if f["path"] == "pipe.md"]
+        assert [f["rule"] for f in special] == ["unreadable-file"]
+        assert "not a regular file" in str(special[0]["message"])
+        assert any(f["path"] == "ok.md" for f in findings)
+    proc = run_medlint(["fix", "--no-cache", "."], tmp_path, timeout=60)
+    assert "Traceback" not in proc.stderr and proc.returncode in (0, 1), proc.stderr
+    assert "pipe.md:1:1: ML010" in proc.stdout + proc.stderr

@@ -14,6 +14,7 @@ from __future__ import annotations
 import marshal
 import os
 import re
+import stat
 from array import array
 from collections.abc import Callable, Collection, Container, Iterator
 from pathlib import Path
@@ -442,7 +443,9 @@ def _read_anchors(path: str) -> frozenset[str] | None:
     from medlint.text import DecodeFailure, decode
 
     try:
-        if os.path.getsize(path) > 10 * 1024 * 1024:
+        st = os.stat(path)
+        # Not a regular file (a named pipe would block the read forever) or too large.
+        if not stat.S_ISREG(st.st_mode) or st.st_size > 10 * 1024 * 1024:
             return None
         with open(path, "rb") as handle:
             decoded = decode(handle.read())
