@@ -163,12 +163,13 @@ def _memo_key(
     loaded: LoadedConfig, select: tuple[str, ...], ignore: tuple[str, ...], today: str | None
 ) -> str:
     """The run memo's key: everything `_settings` builds the settings from (see runmemo)."""
+    from medlint.discovery import read_regular
     from medlint.runmemo import run_key
 
     packs = []
     for pack in loaded.config.rule_packs:
         try:
-            packs.append((pack, (loaded.root / pack).read_bytes()))
+            packs.append((pack, read_regular(loaded.root / pack)))
         except OSError:  # building the settings will say so; no memo is written then
             packs.append((pack, b""))
     inputs = (

@@ -687,8 +687,10 @@ def load_config(explicit: Path | None, cwd: Path) -> LoadedConfig:
     path = explicit if explicit is not None else find_config(cwd.resolve())
     if path is None:
         return LoadedConfig(config=Config(), path=None, root=cwd)
+    from medlint.discovery import read_regular
+
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = tomllib.loads(read_regular(path).decode("utf-8"))
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read config: {exc.strerror}") from None
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:

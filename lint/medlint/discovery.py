@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import stat
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
@@ -309,6 +310,26 @@ def printable(name: str) -> str:
     return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
+def read_regular(path: str | os.PathLike[str]) -> bytes:
+    """The bytes of `path` when it is a regular file; OSError when it is not, or cannot be read.
+
+    Opened without waiting and asked what it is before it is read: a named pipe where a config,
+    an ignore file or a rule pack is expected (`mkfifo .gitignore`) made a run wait forever
+    for a writer. Pages go through `engine.read_document`, which refuses such files too. Here,
+    in a module with no imports of medlint's own: a config is read on every run, also one
+    answered from its memo.
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    fd = os.open(path, flags)
+    with open(fd, "rb") as handle:  # closes the descriptor
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise IsADirectoryError(21, "Is a directory", str(path))
+        if not stat.S_ISREG(mode):
+            raise OSError(22, "not a regular file (a named pipe, a socket or a device)", str(path))
+        return handle.read()
+
+
 def _spec(lines: list[str]) -> pathspec.GitIgnoreSpec:
     # pathspec costs tens of milliseconds to import (it probes for its regex backends): only
     # a run that meets a .gitignore or has excludes pays for it.
@@ -320,7 +341,7 @@ def _spec(lines: list[str]) -> pathspec.GitIgnoreSpec:
 def _gitignore_spec(folder: Path) -> pathspec.GitIgnoreSpec | None:
     ignore = folder / ".gitignore"
     try:
-        lines = ignore.read_text(encoding="utf-8", errors="replace").splitlines()
+        lines = read_regular(ignore).decode("utf-8", "replace").splitlines()
     except OSError:
         return None
     return _spec(lines)

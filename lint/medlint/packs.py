@@ -350,14 +350,18 @@ def _shipped() -> list[tuple[str, str]]:
 
 def load_packs(extra: list[Path] | tuple[Path, ...] = ()) -> RulePacks:
     """The shipped packs, then `extra` ones, merged and compiled."""
+    from medlint.discovery import read_regular
+
     files: list[tuple[str, str]] = []
     for name, text in _shipped():
         files.append((f"{SHIPPED}{name}", text))
     for path in extra:
         try:
-            files.append((str(path), path.read_text(encoding="utf-8")))
+            files.append((str(path), read_regular(path).decode("utf-8")))
         except OSError as exc:
             raise PackError(f"{path}: cannot read rule pack: {exc.strerror}") from None
+        except UnicodeDecodeError as exc:
+            raise PackError(f"{path}: rule pack is not UTF-8 text ({exc.reason})") from None
     merged = _PackFile()
     origins: dict[str, list[tuple[str, int]]] = {"placeholders": [], "boilerplate": []}
     for source, text in files:

@@ -204,3 +204,24 @@ def test_a_named_pipe_named_like_a_page_is_a_finding_not_a_hang(tmp_path: Path) 
     proc = run_medlint(["fix", "--no-cache", "."], tmp_path, timeout=60)
     assert "Traceback" not in proc.stderr and proc.returncode in (0, 1), proc.stderr
     assert "pipe.md:1:1: ML010" in proc.stdout + proc.stderr
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+def test_named_pipes_as_config_ignore_file_or_rule_pack_are_refused(tmp_path: Path) -> None:
+    """A config, a .gitignore or a rule pack that is a named pipe: the read waited forever.
+    A config or pack is one clear error (exit 2); a .gitignore that cannot be read is none."""
+    (tmp_path / "ok.md").write_bytes(PAGE)
+    os.mkfifo(tmp_path / "pipe.toml")
+    proc = run_medlint(["check", "--offline", "--config", "pipe.toml", "."], tmp_path, timeout=60)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr, proc.stderr
+    assert "pipe.toml: cannot read config: not a regular file" in proc.stderr
+    os.mkfifo(tmp_path / ".gitignore")
+    findings = json_findings(
+        run_medlint(["check", "--offline", "--format", "json", "."], tmp_path, timeout=60)
+    )
+    assert {f["path"] for f in findings} == {"ok.md"}
+    os.mkfifo(tmp_path / "pack.yaml")
+    (tmp_path / "medlint.toml").write_text('rule-packs = ["pack.yaml"]\n', encoding="utf-8")
+    proc = run_medlint(["check", "--offline", "."], tmp_path, timeout=60)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr, proc.stderr
+    assert "pack.yaml: cannot read rule pack: not a regular file" in proc.stderr
