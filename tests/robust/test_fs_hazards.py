@@ -225,3 +225,8 @@ def test_named_pipes_as_config_ignore_file_or_rule_pack_are_refused(tmp_path: Pa
     proc = run_medlint(["check", "--offline", "."], tmp_path, timeout=60)
     assert proc.returncode == 2 and "Traceback" not in proc.stderr, proc.stderr
     assert "pack.yaml: cannot read rule pack: not a regular file" in proc.stderr
+    (tmp_path / "pack.yaml").unlink()
+    (tmp_path / "pack.yaml").write_bytes(b"\xff\xfe placeholders: []\n")  # was a traceback
+    proc = run_medlint(["check", "--offline", "."], tmp_path, timeout=60)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr, proc.stderr
+    assert "pack.yaml: rule pack is not UTF-8 text" in proc.stderr
