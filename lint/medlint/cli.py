@@ -11,13 +11,14 @@ every other one, unchanged, to the click commands in `medlint.commands`.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import os
 import re
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO, cast
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO, cast
 
 # medlint's pydantic model (the frontmatter profile) is its own: a pydantic plugin installed for
 # another project has nothing to observe in it, and looking for plugins reads every installed
@@ -416,10 +417,23 @@ def _run_plain_check(args: Sequence[str], flags: dict[str, bool]) -> None:
             raise SystemExit(1) from None
     except OSError as exc:
         if exc.errno != errno.EPIPE:
-            raise
+            output_failed(exc)
         sys.stdout = cast("TextIO", _QuietFlush(sys.stdout))
         sys.stderr = cast("TextIO", _QuietFlush(sys.stderr))
         raise SystemExit(1) from None
+
+
+def output_failed(exc: OSError) -> NoReturn:
+    """An error the run could not turn into a finding, most often its output failing to be
+    written (a full disk behind `> file`): one line and exit status 2, not a traceback. The
+    streams are then flushed quietly: the interpreter's last flush of what could not be
+    written would fail again and print an error of its own."""
+    sys.stdout = cast("TextIO", _QuietFlush(sys.stdout, exc.errno))
+    sys.stderr = cast("TextIO", _QuietFlush(sys.stderr, exc.errno))
+    with contextlib.suppress(OSError):
+        sys.stderr.write(f"medlint: error: {exc}\n")
+        sys.stderr.flush()
+    raise SystemExit(EXIT_ERROR) from None
 
 
 def worker_failure(exc: RuntimeError) -> str | None:
@@ -433,11 +447,13 @@ def worker_failure(exc: RuntimeError) -> str | None:
 
 
 class _QuietFlush:
-    """A stream whose flush ignores a closed pipe, as click's standalone mode wraps stdout and
-    stderr after one: the interpreter's last flush at exit would otherwise print an error."""
+    """A stream whose flush ignores a closed pipe (or the error the output already failed
+    with), as click's standalone mode wraps stdout and stderr after one: the interpreter's
+    last flush at exit would otherwise print an error."""
 
-    def __init__(self, wrapped: TextIO) -> None:
+    def __init__(self, wrapped: TextIO, failed: int | None = None) -> None:
         self.wrapped = wrapped
+        self.failed = failed
 
     def flush(self) -> None:
         import errno
@@ -445,7 +461,7 @@ class _QuietFlush:
         try:
             self.wrapped.flush()
         except OSError as exc:
-            if exc.errno != errno.EPIPE:
+            if exc.errno not in (errno.EPIPE, self.failed):
                 raise
 
     def __getattr__(self, name: str) -> Any:

@@ -45,6 +45,12 @@ class MedlintGroup(click.Group):
                 raise
             click.echo(message, err=True)
             ctx.exit(EXIT_ERROR)
+        except OSError as exc:
+            import errno
+
+            if exc.errno == errno.EPIPE:
+                raise  # a closed pipe (`| head`): click's own quiet exit
+            cli.output_failed(exc)
 
 
 def common_options(f: click.decorators.FC) -> click.decorators.FC:

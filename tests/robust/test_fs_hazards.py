@@ -13,6 +13,8 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -230,3 +232,30 @@ def test_named_pipes_as_config_ignore_file_or_rule_pack_are_refused(tmp_path: Pa
     proc = run_medlint(["check", "--offline", "."], tmp_path, timeout=60)
     assert proc.returncode == 2 and "Traceback" not in proc.stderr, proc.stderr
     assert "pack.yaml: rule pack is not UTF-8 text" in proc.stderr
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full (Linux)")
+@pytest.mark.parametrize(
+    "args",
+    [["check", "--offline", "."], ["check", "--offline", "--format", "json", "."], ["rules"]],
+)
+def test_output_that_cannot_be_written_is_one_line_not_a_traceback(
+    tmp_path: Path, args: list[str]
+) -> None:
+    """`medlint check > file` on a full disk: the write of the output raised, and the run
+    ended with a traceback (a closed pipe, `| head`, already ended quietly)."""
+    (tmp_path / "ok.md").write_bytes(PAGE)
+    with open("/dev/full", "w") as full:
+        proc = subprocess.run(
+            [sys.executable, "-m", "medlint", *args],
+            cwd=tmp_path,
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+    assert proc.returncode == 2, proc.stderr
+    assert proc.stderr.strip().splitlines() == [
+        "medlint: error: [Errno 28] No space left on device"
+    ]
