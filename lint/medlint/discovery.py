@@ -9,6 +9,7 @@ directory when under it), in a stable order so output never depends on the file 
 
 from __future__ import annotations
 
+import errno
 import itertools
 import os
 import stat
@@ -324,9 +325,10 @@ def read_regular(path: str | os.PathLike[str]) -> bytes:
     with open(fd, "rb") as handle:  # closes the descriptor
         mode = os.fstat(fd).st_mode
         if stat.S_ISDIR(mode):
-            raise IsADirectoryError(21, "Is a directory", str(path))
+            raise IsADirectoryError(errno.EISDIR, "Is a directory", str(path))
         if not stat.S_ISREG(mode):
-            raise OSError(22, "not a regular file (a named pipe, a socket or a device)", str(path))
+            why = "not a regular file (a named pipe, a socket or a device)"
+            raise OSError(errno.EINVAL, why, str(path))
         return handle.read()
 
 
