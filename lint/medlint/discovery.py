@@ -311,24 +311,36 @@ def printable(name: str) -> str:
     return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
-def read_regular(path: str | os.PathLike[str]) -> bytes:
-    """The bytes of `path` when it is a regular file; OSError when it is not, or cannot be read.
+class FileTooLarge(Exception):
+    """`read_regular`'s refusal of a file over its limit, with the file's size to say so."""
 
-    Opened without waiting and asked what it is before it is read: a named pipe where a config,
-    an ignore file or a rule pack is expected (`mkfifo .gitignore`) made a run wait forever
-    for a writer. Pages go through `engine.read_document`, which refuses such files too. Here,
-    in a module with no imports of medlint's own: a config is read on every run, also one
+    def __init__(self, size: int) -> None:
+        super().__init__(size)
+        self.size = size
+
+
+def read_regular(path: str | os.PathLike[str], limit: int | None = None) -> bytes:
+    """The bytes of `path` when it is a regular file (of at most `limit` bytes); OSError when
+    it is not, or cannot be read; FileTooLarge over the limit.
+
+    Every file medlint reads besides its own goes through here: pages (the check's and the
+    fixer's fallback, and the link phase's pages outside the run), configs, ignore files and
+    rule packs. The file is opened without waiting and asked what it is before it is read: a
+    named pipe named like one of them (`mkfifo pipe.md`) made a run wait forever for a writer.
+    In a module with no imports of medlint's own: a config is read on every run, also one
     answered from its memo.
     """
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
     fd = os.open(path, flags)
     with open(fd, "rb") as handle:  # closes the descriptor
-        mode = os.fstat(fd).st_mode
-        if stat.S_ISDIR(mode):
+        st = os.fstat(fd)
+        if stat.S_ISDIR(st.st_mode):
             raise IsADirectoryError(errno.EISDIR, "Is a directory", str(path))
-        if not stat.S_ISREG(mode):
+        if not stat.S_ISREG(st.st_mode):
             why = "not a regular file (a named pipe, a socket or a device)"
             raise OSError(errno.EINVAL, why, str(path))
+        if limit is not None and st.st_size > limit:
+            raise FileTooLarge(st.st_size)
         return handle.read()
 
 

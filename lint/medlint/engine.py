@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import stat
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from medlint import suppressions
 from medlint.config import Config, ConfigError, Invalid, describe_error, parse_table
-from medlint.discovery import Discovered
+from medlint.discovery import Discovered, FileTooLarge, read_regular
 from medlint.document import Document
 from medlint.findings import Finding, Severity, Span
 from medlint.markdown import Link
@@ -242,32 +241,18 @@ def file_finding(
     )
 
 
-# A named pipe, a socket or a device named like a page (`mkfifo pipe.md`): reading a pipe waits
-# for a writer, so a run that read one never ended.
-NOT_REGULAR = "is not a regular file (a named pipe, a socket or a device): not read"
-
-
-def is_special(mode: int) -> bool:
-    """Whether a file of this mode is neither a regular file nor a folder: not to be read."""
-    return not stat.S_ISREG(mode) and not stat.S_ISDIR(mode)
-
-
 def read_document(path: Path, display: str, settings: Settings) -> Document | Finding:
     """The file's Document, or a finding saying why it cannot be read."""
     try:
-        st = path.stat()
-        if is_special(st.st_mode):
-            return file_finding(display, UNREADABLE, NOT_REGULAR)
-        size = st.st_size
-        if size > settings.max_file_size:
-            return file_finding(
-                display,
-                UNREADABLE,
-                f"file is {size / 1048576:.1f} MB, over the "
-                f"{settings.max_file_size / 1048576:.1f} MB limit: not checked "
-                "(raise `max-file-size` if it really is one page)",
-            )
-        raw = path.read_bytes()
+        raw = read_regular(path, settings.max_file_size)
+    except FileTooLarge as exc:
+        return file_finding(
+            display,
+            UNREADABLE,
+            f"file is {exc.size / 1048576:.1f} MB, over the "
+            f"{settings.max_file_size / 1048576:.1f} MB limit: not checked "
+            "(raise `max-file-size` if it really is one page)",
+        )
     except IsADirectoryError:
         return file_finding(display, UNREADABLE, "is a folder, not a file")
     except OSError as exc:

@@ -125,13 +125,8 @@ def fix_file(
 
     With `defer`, the write is left in `pending` for the caller to finish with `write_pending`.
     """
-    from medlint.engine import (
-        NOT_REGULAR,
-        UNREADABLE,
-        document_from_bytes,
-        file_finding,
-        is_special,
-    )
+    from medlint.discovery import FileTooLarge, read_regular
+    from medlint.engine import UNREADABLE, document_from_bytes, file_finding
     from medlint.writer import encode
 
     display = item.display
@@ -140,14 +135,10 @@ def fix_file(
             display, [file_finding(display, UNREADABLE, f"cannot read folder: {item.error}")]
         )
     try:
-        st = item.path.stat()
-        if is_special(st.st_mode):
-            return FileFix(display, [file_finding(display, UNREADABLE, NOT_REGULAR)])
-        size = st.st_size
-        if size > settings.max_file_size:
-            why = f"file is over the {settings.max_file_size / 1048576:.1f} MB limit: not checked"
-            return FileFix(display, [file_finding(display, UNREADABLE, why)])
-        raw = item.path.read_bytes()
+        raw = read_regular(item.path, settings.max_file_size)
+    except FileTooLarge:
+        why = f"file is over the {settings.max_file_size / 1048576:.1f} MB limit: not checked"
+        return FileFix(display, [file_finding(display, UNREADABLE, why)])
     except OSError as exc:
         why = f"cannot read file: {exc.strerror or exc}"
         return FileFix(display, [file_finding(display, UNREADABLE, why)])

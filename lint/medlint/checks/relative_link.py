@@ -14,7 +14,6 @@ from __future__ import annotations
 import marshal
 import os
 import re
-import stat
 from array import array
 from collections.abc import Callable, Collection, Container, Iterator
 from pathlib import Path
@@ -22,6 +21,7 @@ from typing import TYPE_CHECKING, Protocol
 from urllib.parse import unquote, urlsplit
 
 from medlint.cache import stat_key
+from medlint.discovery import FileTooLarge, read_regular
 from medlint.document import Document
 from medlint.findings import Edit, Finding
 from medlint.markdown import Link
@@ -443,13 +443,8 @@ def _read_anchors(path: str) -> frozenset[str] | None:
     from medlint.text import DecodeFailure, decode
 
     try:
-        st = os.stat(path)
-        # Not a regular file (a named pipe would block the read forever) or too large.
-        if not stat.S_ISREG(st.st_mode) or st.st_size > 10 * 1024 * 1024:
-            return None
-        with open(path, "rb") as handle:
-            decoded = decode(handle.read())
-    except (OSError, DecodeFailure):
+        decoded = decode(read_regular(path, 10 * 1024 * 1024))
+    except (OSError, FileTooLarge, DecodeFailure):
         return None
     return frozenset(Document(path, decoded.text).body.anchors)
 
